@@ -1,0 +1,20 @@
+# `endure_options`: the compile and link flags of every Endure target (never of generated code).
+
+option(ENDURE_WERROR "Treat warnings as errors" OFF)
+option(ENDURE_SANITIZE "Instrument with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+
+add_library(endure_options INTERFACE)
+target_compile_features(endure_options INTERFACE cxx_std_20)
+target_compile_options(endure_options INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+  -Woverloaded-virtual -Wimplicit-fallthrough -Wno-missing-field-initializers)
+if(ENDURE_WERROR)
+  target_compile_options(endure_options INTERFACE -Werror)
+endif()
+if(ENDURE_SANITIZE)
+  set(sanitize_flags -fsanitize=address,undefined -fno-sanitize-recover=all
+                     -fno-omit-frame-pointer)
+  target_compile_options(endure_options INTERFACE ${sanitize_flags})
+  target_link_options(endure_options INTERFACE ${sanitize_flags})
+endif()
+target_include_directories(endure_options INTERFACE ${PROJECT_SOURCE_DIR})

@@ -1,0 +1,46 @@
+#include "storage/base/env.h"
+
+#include <pthread.h>
+
+#include <thread>
+
+namespace endure {
+namespace {
+
+class StdThread final : public Thread {
+ public:
+  explicit StdThread(std::thread t) : thread_(std::move(t)) {}
+  ~StdThread() override { Join(); }
+  void Join() override {
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::thread thread_;
+};
+
+class RealEnv final : public Env {
+ public:
+  TimePoint Now() override {
+    return std::chrono::time_point_cast<std::chrono::nanoseconds>(
+        std::chrono::system_clock::now());
+  }
+
+  std::unique_ptr<Thread> StartThread(std::string name, std::function<void()> body) override {
+    std::thread t([name = std::move(name), body = std::move(body)] {
+      // Linux limits thread names to 15 characters plus the terminator.
+      pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+      body();
+    });
+    return std::make_unique<StdThread>(std::move(t));
+  }
+};
+
+}  // namespace
+
+Env* Env::Default() {
+  static RealEnv env;  // Stateless, so safe to use even during static destruction.
+  return &env;
+}
+
+}  // namespace endure

@@ -1,0 +1,128 @@
+// The rows of Endure's store and the Transition that changes them.
+//
+// A Transition is one state transition of the system: the events appended to one run's history,
+// that run's execution row, the current-run pointer, task and timer rows created or deleted, and
+// the visibility row. The store applies a transition wholly or not at all, and only when its
+// conditions hold (see ExecutionWrite and CurrentExecutionWrite). The store interprets none of
+// the blobs it keeps except history, which is Temporal's own HistoryEvent.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/base/env.h"
+#include "storage/base/ids.h"
+#include "temporal/api/common/v1/message.pb.h"
+#include "temporal/api/history/v1/message.pb.h"
+#include "temporal/api/namespace/v1/message.pb.h"
+
+namespace endure::storage {
+
+struct NamespaceRecord {
+  NamespaceId id;
+  temporal::api::namespace_::v1::NamespaceInfo info;  // info.name() is the unique name.
+  temporal::api::namespace_::v1::NamespaceConfig config;
+};
+
+struct ExecutionRecord {
+  NamespaceId namespace_id;
+  WorkflowId workflow_id;
+  RunId run_id;
+  int64_t db_version = 0;    // Incremented by every transition of this run; starts at 1.
+  EventId next_event_id = 1;  // One past the last event in history.
+  int status = 0;             // temporal.api.enums.v1.WorkflowExecutionStatus
+  std::string state;          // The engine's mutable-state snapshot.
+};
+
+struct CurrentExecutionRecord {
+  NamespaceId namespace_id;
+  WorkflowId workflow_id;
+  RunId run_id;
+  int status = 0;
+  std::string create_request_id;
+};
+
+enum class TaskKind : int { kWorkflow = 1, kActivity = 2, kQuery = 3 };
+
+// Identifies a task or timer row within its run: the kind and the event (or query) it is for.
+struct RowKey {
+  RunId run_id;
+  int kind = 0;
+  int64_t ref = 0;
+  friend bool operator==(const RowKey&, const RowKey&) = default;
+};
+
+struct TaskRow {
+  int64_t task_id = 0;  // Assigned by the store; increases in commit order.
+  NamespaceId namespace_id;
+  std::string task_queue;
+  TaskKind kind = TaskKind::kWorkflow;
+  WorkflowId workflow_id;
+  RunId run_id;
+  int64_t ref = 0;
+  TimePoint create_time;
+  std::string payload;
+
+  RowKey key() const { return {run_id, static_cast<int>(kind), ref}; }
+};
+
+struct TimerRow {
+  int64_t timer_id = 0;  // Assigned by the store.
+  TimePoint fire_time;
+  NamespaceId namespace_id;
+  WorkflowId workflow_id;
+  RunId run_id;
+  int kind = 0;  // Defined by the engine (user timer, activity timeout, ...).
+  int64_t ref = 0;
+  std::string payload;
+
+  RowKey key() const { return {run_id, kind, ref}; }
+};
+
+struct VisibilityRecord {
+  NamespaceId namespace_id;
+  WorkflowId workflow_id;
+  RunId run_id;
+  std::string workflow_type;
+  std::string task_queue;
+  int status = 0;
+  TimePoint start_time;
+  TimePoint execution_time;
+  std::optional<TimePoint> close_time;
+  int64_t history_length = 0;
+  int64_t history_size_bytes = 0;
+  temporal::api::common::v1::Memo memo;
+  temporal::api::common::v1::SearchAttributes search_attributes;
+};
+
+// Writes a run's execution row. expected_db_version is the version the caller read: 0 means the
+// run must not exist yet. The record's db_version must be greater than expected_db_version.
+struct ExecutionWrite {
+  ExecutionRecord record;
+  int64_t expected_db_version = 0;
+};
+
+// Points the workflow id at a run. expected_run_id is the current run the caller read; nullopt
+// means the workflow id must have no current run yet.
+struct CurrentExecutionWrite {
+  CurrentExecutionRecord record;
+  std::optional<RunId> expected_run_id;
+};
+
+struct Transition {
+  std::optional<ExecutionWrite> execution;
+  std::optional<CurrentExecutionWrite> current;
+  // Appended as one batch to execution->record.run_id's history. The first event's id must be
+  // the run's previous next_event_id; ids are dense; record.next_event_id is one past the last.
+  std::vector<temporal::api::history::v1::HistoryEvent> events;
+  std::vector<RowKey> tasks_deleted;  // Deletions are applied before creations.
+  std::vector<TaskRow> tasks_created;
+  std::vector<RowKey> timers_deleted;
+  std::vector<TimerRow> timers_created;
+  std::optional<VisibilityRecord> visibility;
+  std::optional<NamespaceRecord> namespace_upsert;
+};
+
+}  // namespace endure::storage

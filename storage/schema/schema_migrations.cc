@@ -1,0 +1,106 @@
+// Endure's schema, one migration per version. Never edit a released migration: add a new one.
+// docs/storage.md describes every table and the invariants that tie them together.
+#include "storage/schema/migrations.h"
+
+namespace endure::storage {
+namespace {
+
+constexpr const char* kVersion1 = R"sql(
+CREATE TABLE namespaces (
+  namespace_id  TEXT PRIMARY KEY,
+  name          TEXT NOT NULL UNIQUE,
+  info          BLOB NOT NULL,   -- temporal.api.namespace.v1.NamespaceInfo
+  config        BLOB NOT NULL    -- temporal.api.namespace.v1.NamespaceConfig
+);
+
+-- Every run of every workflow. db_version guards each state transition (optimistic concurrency).
+CREATE TABLE executions (
+  run_id         TEXT PRIMARY KEY,
+  namespace_id   TEXT NOT NULL,
+  workflow_id    TEXT NOT NULL,
+  db_version     INTEGER NOT NULL,
+  next_event_id  INTEGER NOT NULL,
+  status         INTEGER NOT NULL,  -- temporal.api.enums.v1.WorkflowExecutionStatus
+  state          BLOB NOT NULL      -- the engine's mutable-state snapshot (a cache of history)
+) WITHOUT ROWID;
+CREATE INDEX executions_by_workflow ON executions (namespace_id, workflow_id);
+
+-- The current (latest) run of each workflow id.
+CREATE TABLE current_executions (
+  namespace_id       TEXT NOT NULL,
+  workflow_id        TEXT NOT NULL,
+  run_id             TEXT NOT NULL,
+  status             INTEGER NOT NULL,
+  create_request_id  TEXT NOT NULL,
+  PRIMARY KEY (namespace_id, workflow_id)
+) WITHOUT ROWID;
+
+-- The event log, one row per batch of events appended together (a temporal.api.history.v1.History).
+CREATE TABLE history (
+  run_id          TEXT NOT NULL,
+  first_event_id  INTEGER NOT NULL,
+  last_event_id   INTEGER NOT NULL,
+  events          BLOB NOT NULL,
+  PRIMARY KEY (run_id, first_event_id)
+);
+
+-- The durable matching backlog: workflow, activity and query tasks.
+CREATE TABLE tasks (
+  task_id       INTEGER PRIMARY KEY AUTOINCREMENT,
+  namespace_id  TEXT NOT NULL,
+  task_queue    TEXT NOT NULL,
+  kind          INTEGER NOT NULL,
+  workflow_id   TEXT NOT NULL,
+  run_id        TEXT NOT NULL,
+  ref           INTEGER NOT NULL,  -- scheduled event id, or the query's sequence number
+  create_time   INTEGER NOT NULL,  -- unix nanoseconds
+  payload       BLOB NOT NULL
+);
+CREATE UNIQUE INDEX tasks_by_key ON tasks (run_id, kind, ref);
+CREATE INDEX tasks_by_queue ON tasks (namespace_id, task_queue, kind, task_id);
+
+-- Durable timers: user timers, activity and workflow-task timeouts, retries, run timeouts.
+CREATE TABLE timers (
+  timer_id      INTEGER PRIMARY KEY AUTOINCREMENT,
+  fire_time     INTEGER NOT NULL,  -- unix nanoseconds
+  namespace_id  TEXT NOT NULL,
+  workflow_id   TEXT NOT NULL,
+  run_id        TEXT NOT NULL,
+  kind          INTEGER NOT NULL,
+  ref           INTEGER NOT NULL,  -- the event id the timer belongs to
+  payload       BLOB NOT NULL
+);
+CREATE UNIQUE INDEX timers_by_key ON timers (run_id, kind, ref);
+CREATE INDEX timers_by_fire_time ON timers (fire_time, timer_id);
+
+-- What List/CountWorkflowExecutions search: one row per run.
+CREATE TABLE visibility (
+  run_id              TEXT PRIMARY KEY,
+  namespace_id        TEXT NOT NULL,
+  workflow_id         TEXT NOT NULL,
+  workflow_type       TEXT NOT NULL,
+  task_queue          TEXT NOT NULL,
+  status              INTEGER NOT NULL,
+  start_time          INTEGER NOT NULL,
+  execution_time      INTEGER NOT NULL,
+  close_time          INTEGER,
+  history_length      INTEGER NOT NULL,
+  history_size_bytes  INTEGER NOT NULL,
+  memo                BLOB NOT NULL,   -- temporal.api.common.v1.Memo
+  search_attributes   BLOB NOT NULL    -- temporal.api.common.v1.SearchAttributes
+) WITHOUT ROWID;
+CREATE INDEX visibility_by_start ON visibility (namespace_id, start_time DESC, run_id);
+CREATE INDEX visibility_by_workflow_id ON visibility (namespace_id, workflow_id);
+CREATE INDEX visibility_by_type ON visibility (namespace_id, workflow_type, start_time DESC);
+CREATE INDEX visibility_by_status ON visibility (namespace_id, status, start_time DESC);
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, kVersion1},
+};
+
+}  // namespace
+
+std::span<const Migration> SchemaMigrations() { return kMigrations; }
+
+}  // namespace endure::storage

@@ -1,0 +1,85 @@
+#include "storage/store.h"
+
+#include <string>
+
+namespace endure::storage {
+namespace {
+
+Status ConfigureWriter(sqlite::Connection& db, const StoreOptions& options) {
+  ENDURE_ASSIGN_OR_RETURN(auto mode, db.Prepare("PRAGMA journal_mode = WAL"));
+  ENDURE_ASSIGN_OR_RETURN(bool row, mode.Step());
+  if (!row || mode.ColumnText(0) != "wal") {
+    return FailedPrecondition("'" + options.path +
+                              "': cannot enable write-ahead logging on this file system");
+  }
+  const char* sync = options.durability == Durability::kFull ? "FULL" : "NORMAL";
+  ENDURE_RETURN_IF_ERROR(db.Exec(std::string("PRAGMA synchronous = ") + sync));
+  if (options.max_page_count) {
+    ENDURE_RETURN_IF_ERROR(
+        db.Exec("PRAGMA max_page_count = " + std::to_string(*options.max_page_count)));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
+  if (options.path.empty()) return InvalidArgument("the store needs a database file path");
+  if (options.migrations.empty()) options.migrations = SchemaMigrations();
+
+  auto db = sqlite::Connection::Open(options.path, sqlite::OpenMode::kReadWriteCreate);
+  if (!db.ok()) return db.status();
+  ENDURE_RETURN_IF_ERROR(Migrate(**db, options.migrations));
+  ENDURE_RETURN_IF_ERROR(ConfigureWriter(**db, options));
+
+  auto writer = std::make_unique<GroupCommitWriter>(std::move(db).value(), options.env,
+                                                    options.max_batch);
+  return std::unique_ptr<Store>(new Store(std::move(options), std::move(writer)));
+}
+
+Store::~Store() = default;
+
+Result<NamespaceRecord> Store::GetNamespaceByName(const std::string& name) {
+  return WithReader([&](auto& db) { return reads::GetNamespaceByName(db, name); });
+}
+Result<NamespaceRecord> Store::GetNamespaceById(const NamespaceId& id) {
+  return WithReader([&](auto& db) { return reads::GetNamespaceById(db, id); });
+}
+Result<std::vector<NamespaceRecord>> Store::ListNamespaces() {
+  return WithReader([&](auto& db) { return reads::ListNamespaces(db); });
+}
+Result<ExecutionRecord> Store::GetExecution(const RunId& run_id) {
+  return WithReader([&](auto& db) { return reads::GetExecution(db, run_id); });
+}
+Result<CurrentExecutionRecord> Store::GetCurrentExecution(const NamespaceId& namespace_id,
+                                                          const WorkflowId& workflow_id) {
+  return WithReader(
+      [&](auto& db) { return reads::GetCurrentExecution(db, namespace_id, workflow_id); });
+}
+Result<std::vector<temporal::api::history::v1::HistoryEvent>> Store::ReadHistory(
+    const RunId& run_id, EventId first_event_id, EventId next_event_id, size_t max_events) {
+  return WithReader([&](auto& db) {
+    return reads::ReadHistory(db, run_id, first_event_id, next_event_id, max_events);
+  });
+}
+Result<std::vector<TaskRow>> Store::ReadTasks(const NamespaceId& namespace_id,
+                                              const std::string& task_queue, TaskKind kind,
+                                              int64_t after_task_id, size_t limit) {
+  return WithReader([&](auto& db) {
+    return reads::ReadTasks(db, namespace_id, task_queue, kind, after_task_id, limit);
+  });
+}
+Result<std::vector<TimerRow>> Store::ReadDueTimers(TimePoint until, size_t limit) {
+  return WithReader([&](auto& db) { return reads::ReadDueTimers(db, until, limit); });
+}
+Result<std::optional<TimePoint>> Store::NextTimerFireTime() {
+  return WithReader([&](auto& db) { return reads::NextTimerFireTime(db); });
+}
+Result<VisibilityRecord> Store::GetVisibility(const RunId& run_id) {
+  return WithReader([&](auto& db) { return reads::GetVisibility(db, run_id); });
+}
+Result<StoreSummary> Store::Summarize() {
+  return WithReader([&](auto& db) { return reads::Summarize(db); });
+}
+
+}  // namespace endure::storage

@@ -1,0 +1,102 @@
+// Store: Endure's durable state in one SQLite file.
+//
+// The history log is the source of truth; executions, tasks, timers and visibility are kept
+// beside it and change only through Transitions, each applied atomically and only when its
+// optimistic-concurrency conditions hold (records.h). Writes go through one group-commit writer
+// thread; a write is acknowledged only once its transaction is committed at the configured
+// durability. Reads run on their own connections and never wait for the writer.
+//
+// Thread-safety: every method may be called from any thread. Destroying the Store commits what
+// is already queued, then closes the file.
+//
+// Files, durability and the schema are documented in docs/storage.md.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/base/env.h"
+#include "storage/base/status.h"
+#include "storage/group_commit_writer.h"
+#include "storage/reader_pool.h"
+#include "storage/records.h"
+#include "storage/schema/migrations.h"
+#include "storage/store_reads.h"
+
+namespace endure::storage {
+
+enum class Durability {
+  kFull,    // synchronous=FULL: an acknowledged write survives a crash of the OS or power loss.
+  kNormal,  // synchronous=NORMAL: survives a crash of the process; the OS may lose the newest.
+};
+
+struct StoreOptions {
+  std::string path;  // The database file; created if missing.
+  Durability durability = Durability::kFull;
+  // Transitions committed together at most; 1 gives one SQLite transaction per transition.
+  int max_batch = 1024;
+  int max_readers = 8;
+  // Caps the file at this many pages (of 4 KiB); a write past it fails with RESOURCE_EXHAUSTED.
+  std::optional<int64_t> max_page_count;
+  Env* env = Env::Default();
+  // For tests of migrations only; empty means Endure's own schema.
+  std::span<const Migration> migrations;
+};
+
+class Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(StoreOptions options);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Writes.
+  void Submit(Transition t, GroupCommitWriter::Callback done) {
+    writer_->Submit(std::move(t), std::move(done));
+  }
+  Status Commit(Transition t) { return writer_->Commit(std::move(t)); }
+  WriterStats writer_stats() const { return writer_->stats(); }
+
+  // Reads (see store_reads.h for each).
+  Result<NamespaceRecord> GetNamespaceByName(const std::string& name);
+  Result<NamespaceRecord> GetNamespaceById(const NamespaceId& id);
+  Result<std::vector<NamespaceRecord>> ListNamespaces();
+  Result<ExecutionRecord> GetExecution(const RunId& run_id);
+  Result<CurrentExecutionRecord> GetCurrentExecution(const NamespaceId& namespace_id,
+                                                     const WorkflowId& workflow_id);
+  Result<std::vector<temporal::api::history::v1::HistoryEvent>> ReadHistory(
+      const RunId& run_id, EventId first_event_id, EventId next_event_id, size_t max_events);
+  Result<std::vector<TaskRow>> ReadTasks(const NamespaceId& namespace_id,
+                                         const std::string& task_queue, TaskKind kind,
+                                         int64_t after_task_id, size_t limit);
+  Result<std::vector<TimerRow>> ReadDueTimers(TimePoint until, size_t limit);
+  Result<std::optional<TimePoint>> NextTimerFireTime();
+  Result<VisibilityRecord> GetVisibility(const RunId& run_id);
+  Result<StoreSummary> Summarize();
+
+  const StoreOptions& options() const { return options_; }
+
+ private:
+  Store(StoreOptions options, std::unique_ptr<GroupCommitWriter> writer)
+      : options_(std::move(options)),
+        readers_(options_.path, options_.max_readers),
+        writer_(std::move(writer)) {}
+
+  // Runs `read` on a borrowed reader connection.
+  template <typename Read>
+  auto WithReader(Read&& read) -> decltype(read(std::declval<sqlite::Connection&>())) {
+    auto lease = readers_.Borrow();
+    if (!lease.ok()) return lease.status();
+    return read(**lease);
+  }
+
+  StoreOptions options_;
+  ReaderPool readers_;
+  std::unique_ptr<GroupCommitWriter> writer_;
+};
+
+}  // namespace endure::storage

@@ -1,0 +1,227 @@
+#include "storage/store_reads.h"
+
+#include "storage/time_codec.h"
+
+namespace endure::storage::reads {
+namespace {
+
+template <typename Proto>
+Status ParseBlob(std::string_view bytes, Proto* out, const char* what) {
+  if (!out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return DataLoss(std::string("stored ") + what + " does not parse");
+  }
+  return Status::Ok();
+}
+
+Result<NamespaceRecord> NamespaceFromRow(sqlite::Statement& s) {
+  NamespaceRecord r;
+  r.id = NamespaceId(std::string(s.ColumnText(0)));
+  ENDURE_RETURN_IF_ERROR(ParseBlob(s.ColumnBlob(1), &r.info, "namespace info"));
+  ENDURE_RETURN_IF_ERROR(ParseBlob(s.ColumnBlob(2), &r.config, "namespace config"));
+  return r;
+}
+
+constexpr const char* kNamespaceColumns = "SELECT namespace_id, info, config FROM namespaces ";
+
+}  // namespace
+
+Result<NamespaceRecord> GetNamespaceByName(sqlite::Connection& db, const std::string& name) {
+  static const std::string sql = std::string(kNamespaceColumns) + "WHERE name = ?1";
+  ENDURE_ASSIGN_OR_RETURN(auto s, db.Cached(sql.c_str()));
+  s->Bind(1, name);
+  ENDURE_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return NotFound("namespace '" + name + "' not found");
+  return NamespaceFromRow(*s);
+}
+
+Result<NamespaceRecord> GetNamespaceById(sqlite::Connection& db, const NamespaceId& id) {
+  static const std::string sql = std::string(kNamespaceColumns) + "WHERE namespace_id = ?1";
+  ENDURE_ASSIGN_OR_RETURN(auto s, db.Cached(sql.c_str()));
+  s->Bind(1, id.value());
+  ENDURE_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return NotFound("namespace id '" + id.value() + "' not found");
+  return NamespaceFromRow(*s);
+}
+
+Result<std::vector<NamespaceRecord>> ListNamespaces(sqlite::Connection& db) {
+  static const std::string sql = std::string(kNamespaceColumns) + "ORDER BY name";
+  ENDURE_ASSIGN_OR_RETURN(auto s, db.Cached(sql.c_str()));
+  std::vector<NamespaceRecord> out;
+  for (;;) {
+    ENDURE_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    ENDURE_ASSIGN_OR_RETURN(auto record, NamespaceFromRow(*s));
+    out.push_back(std::move(record));
+  }
+  return out;
+}
+
+Result<ExecutionRecord> GetExecution(sqlite::Connection& db, const RunId& run_id) {
+  ENDURE_ASSIGN_OR_RETURN(auto s, db.Cached(
+      "SELECT namespace_id, workflow_id, db_version, next_event_id, status, state "
+      "FROM executions WHERE run_id = ?1"));
+  s->Bind(1, run_id.value());
+  ENDURE_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return NotFound("run '" + run_id.value() + "' not found");
+  ExecutionRecord r;
+  r.namespace_id = NamespaceId(std::string(s->ColumnText(0)));
+  r.workflow_id = WorkflowId(std::string(s->ColumnText(1)));
+  r.run_id = run_id;
+  r.db_version = s->ColumnInt(2);
+  r.next_event_id = s->ColumnInt(3);
+  r.status = static_cast<int>(s->ColumnInt(4));
+  r.state = std::string(s->ColumnBlob(5));
+  return r;
+}
+
+Result<CurrentExecutionRecord> GetCurrentExecution(sqlite::Connection& db,
+                                                   const NamespaceId& namespace_id,
+                                                   const WorkflowId& workflow_id) {
+  ENDURE_ASSIGN_OR_RETURN(auto s, db.Cached(
+      "SELECT run_id, status, create_request_id FROM current_executions "
+      "WHERE namespace_id = ?1 AND workflow_id = ?2"));
+  s->Bind(1, namespace_id.value()).Bind(2, workflow_id.value());
+  ENDURE_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return NotFound("workflow '" + workflow_id.value() + "' not found");
+  CurrentExecutionRecord r;
+  r.namespace_id = namespace_id;
+  r.workflow_id = workflow_id;
+  r.run_id = RunId(std::string(s->ColumnText(0)));
+  r.status = static_cast<int>(s->ColumnInt(1));
+  r.create_request_id = std::string(s->ColumnText(2));
+  return r;
+}
+
+Result<std::vector<temporal::api::history::v1::HistoryEvent>> ReadHistory(
+    sqlite::Connection& db, const RunId& run_id, EventId first_event_id, EventId next_event_id,
+    size_t max_events) {
+  // Start at the batch holding first_event_id (the greatest first_event_id not after it), then
+  // walk batches in order: two index seeks, then a sequential range.
+  ENDURE_ASSIGN_OR_RETURN(auto s, db.Cached(
+      "SELECT events FROM history WHERE run_id = ?1 AND first_event_id >= "
+      "(SELECT coalesce(max(first_event_id), 0) FROM history "
+      " WHERE run_id = ?1 AND first_event_id <= ?2) "
+      "AND first_event_id < ?3 ORDER BY first_event_id"));
+  s->Bind(1, run_id.value()).Bind(2, first_event_id).Bind(3, next_event_id);
+  std::vector<temporal::api::history::v1::HistoryEvent> out;
+  temporal::api::history::v1::History batch;
+  while (out.size() < max_events) {
+    ENDURE_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    batch.Clear();
+    ENDURE_RETURN_IF_ERROR(ParseBlob(s->ColumnBlob(0), &batch, "history batch"));
+    for (auto& event : *batch.mutable_events()) {
+      if (event.event_id() < first_event_id || event.event_id() >= next_event_id) continue;
+      if (out.size() == max_events) break;
+      out.push_back(std::move(event));
+    }
+  }
+  return out;
+}
+
+Result<std::vector<TaskRow>> ReadTasks(sqlite::Connection& db, const NamespaceId& namespace_id,
+                                       const std::string& task_queue, TaskKind kind,
+                                       int64_t after_task_id, size_t limit) {
+  ENDURE_ASSIGN_OR_RETURN(auto s, db.Cached(
+      "SELECT task_id, workflow_id, run_id, ref, create_time, payload FROM tasks "
+      "WHERE namespace_id = ?1 AND task_queue = ?2 AND kind = ?3 AND task_id > ?4 "
+      "ORDER BY task_id LIMIT ?5"));
+  s->Bind(1, namespace_id.value()).Bind(2, task_queue).Bind(3, static_cast<int64_t>(kind));
+  s->Bind(4, after_task_id).Bind(5, static_cast<int64_t>(limit));
+  std::vector<TaskRow> out;
+  for (;;) {
+    ENDURE_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    TaskRow t;
+    t.task_id = s->ColumnInt(0);
+    t.namespace_id = namespace_id;
+    t.task_queue = task_queue;
+    t.kind = kind;
+    t.workflow_id = WorkflowId(std::string(s->ColumnText(1)));
+    t.run_id = RunId(std::string(s->ColumnText(2)));
+    t.ref = s->ColumnInt(3);
+    t.create_time = FromUnixNanos(s->ColumnInt(4));
+    t.payload = std::string(s->ColumnBlob(5));
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+Result<std::vector<TimerRow>> ReadDueTimers(sqlite::Connection& db, TimePoint until,
+                                            size_t limit) {
+  ENDURE_ASSIGN_OR_RETURN(auto s, db.Cached(
+      "SELECT timer_id, fire_time, namespace_id, workflow_id, run_id, kind, ref, payload "
+      "FROM timers WHERE fire_time <= ?1 ORDER BY fire_time, timer_id LIMIT ?2"));
+  s->Bind(1, ToUnixNanos(until)).Bind(2, static_cast<int64_t>(limit));
+  std::vector<TimerRow> out;
+  for (;;) {
+    ENDURE_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    TimerRow t;
+    t.timer_id = s->ColumnInt(0);
+    t.fire_time = FromUnixNanos(s->ColumnInt(1));
+    t.namespace_id = NamespaceId(std::string(s->ColumnText(2)));
+    t.workflow_id = WorkflowId(std::string(s->ColumnText(3)));
+    t.run_id = RunId(std::string(s->ColumnText(4)));
+    t.kind = static_cast<int>(s->ColumnInt(5));
+    t.ref = s->ColumnInt(6);
+    t.payload = std::string(s->ColumnBlob(7));
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+Result<std::optional<TimePoint>> NextTimerFireTime(sqlite::Connection& db) {
+  ENDURE_ASSIGN_OR_RETURN(auto s, db.Cached("SELECT min(fire_time) FROM timers"));
+  ENDURE_ASSIGN_OR_RETURN(bool row, s->Step());
+  std::optional<TimePoint> out;
+  if (row && !s->ColumnIsNull(0)) out = FromUnixNanos(s->ColumnInt(0));
+  return out;
+}
+
+Result<VisibilityRecord> GetVisibility(sqlite::Connection& db, const RunId& run_id) {
+  ENDURE_ASSIGN_OR_RETURN(auto s, db.Cached(
+      "SELECT namespace_id, workflow_id, workflow_type, task_queue, status, start_time, "
+      "execution_time, close_time, history_length, history_size_bytes, memo, search_attributes "
+      "FROM visibility WHERE run_id = ?1"));
+  s->Bind(1, run_id.value());
+  ENDURE_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return NotFound("no visibility record for run '" + run_id.value() + "'");
+  VisibilityRecord v;
+  v.run_id = run_id;
+  v.namespace_id = NamespaceId(std::string(s->ColumnText(0)));
+  v.workflow_id = WorkflowId(std::string(s->ColumnText(1)));
+  v.workflow_type = std::string(s->ColumnText(2));
+  v.task_queue = std::string(s->ColumnText(3));
+  v.status = static_cast<int>(s->ColumnInt(4));
+  v.start_time = FromUnixNanos(s->ColumnInt(5));
+  v.execution_time = FromUnixNanos(s->ColumnInt(6));
+  if (!s->ColumnIsNull(7)) v.close_time = FromUnixNanos(s->ColumnInt(7));
+  v.history_length = s->ColumnInt(8);
+  v.history_size_bytes = s->ColumnInt(9);
+  ENDURE_RETURN_IF_ERROR(ParseBlob(s->ColumnBlob(10), &v.memo, "memo"));
+  ENDURE_RETURN_IF_ERROR(ParseBlob(s->ColumnBlob(11), &v.search_attributes, "search attributes"));
+  return v;
+}
+
+Result<StoreSummary> Summarize(sqlite::Connection& db) {
+  StoreSummary out;
+  ENDURE_ASSIGN_OR_RETURN(int64_t version, db.QueryInt("PRAGMA user_version"));
+  out.schema_version = static_cast<int>(version);
+  ENDURE_ASSIGN_OR_RETURN(out.namespaces, db.QueryInt("SELECT count(*) FROM namespaces"));
+  ENDURE_ASSIGN_OR_RETURN(out.executions, db.QueryInt("SELECT count(*) FROM executions"));
+  // 1 = WORKFLOW_EXECUTION_STATUS_RUNNING.
+  ENDURE_ASSIGN_OR_RETURN(out.open_executions,
+                          db.QueryInt("SELECT count(*) FROM executions WHERE status = 1"));
+  ENDURE_ASSIGN_OR_RETURN(out.history_batches, db.QueryInt("SELECT count(*) FROM history"));
+  ENDURE_ASSIGN_OR_RETURN(out.history_events, db.QueryInt(
+      "SELECT coalesce(sum(last_event_id - first_event_id + 1), 0) FROM history"));
+  ENDURE_ASSIGN_OR_RETURN(out.tasks, db.QueryInt("SELECT count(*) FROM tasks"));
+  ENDURE_ASSIGN_OR_RETURN(out.timers, db.QueryInt("SELECT count(*) FROM timers"));
+  ENDURE_ASSIGN_OR_RETURN(int64_t pages, db.QueryInt("PRAGMA page_count"));
+  ENDURE_ASSIGN_OR_RETURN(int64_t page_size, db.QueryInt("PRAGMA page_size"));
+  out.file_bytes = pages * page_size;
+  return out;
+}
+
+}  // namespace endure::storage::reads
