@@ -1,0 +1,177 @@
+// Opening databases: migrations, files that are not ours, and running out of space.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "storage/schema/migrations.h"
+#include "storage/store.h"
+#include "tests/storage/store_test_util.h"
+
+namespace endure::storage {
+namespace {
+
+using testing::TempDir;
+using testing::ToyRun;
+
+Result<std::unique_ptr<Store>> OpenAt(const std::string& path,
+                                      std::span<const Migration> migrations = {}) {
+  StoreOptions options;
+  options.path = path;
+  options.migrations = migrations;
+  return Store::Open(options);
+}
+
+int64_t QueryInt(const std::string& path, const std::string& sql) {
+  auto db = sqlite::Connection::Open(path, sqlite::OpenMode::kReadOnly);
+  ENDURE_CHECK(db.ok()) << db.status().ToString();
+  auto value = (*db)->QueryInt(sql);
+  ENDURE_CHECK(value.ok()) << value.status().ToString();
+  return *value;
+}
+
+constexpr Migration kOld[] = {
+    {1, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL);"
+        "INSERT INTO notes (text) VALUES ('kept across migrations');"},
+};
+constexpr Migration kNew[] = {
+    kOld[0],
+    {2, "ALTER TABLE notes ADD COLUMN author TEXT NOT NULL DEFAULT 'unknown';"},
+    {3, "CREATE INDEX notes_by_author ON notes (author);"},
+};
+constexpr Migration kBroken[] = {
+    kOld[0],
+    {2, "ALTER TABLE notes ADD COLUMN author TEXT;"},
+    {3, "THIS IS NOT SQL;"},
+};
+
+TEST(StoreOpenTest, MigratesAnOlderSchemaAndKeepsABackup) {
+  TempDir dir;
+  const std::string path = dir.File("old.db");
+  ASSERT_TRUE(OpenAt(path, kOld).ok());
+  ASSERT_EQ(QueryInt(path, "PRAGMA user_version"), 1);
+
+  auto store = OpenAt(path, kNew);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  store->reset();
+  EXPECT_EQ(QueryInt(path, "PRAGMA user_version"), 3);
+  EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM notes WHERE author = 'unknown'"), 1);
+  // The backup is the database as it was before the migration.
+  ASSERT_TRUE(std::filesystem::exists(path + ".v1.bak"));
+  EXPECT_EQ(QueryInt(path + ".v1.bak", "PRAGMA user_version"), 1);
+  EXPECT_EQ(QueryInt(path + ".v1.bak", "SELECT count(*) FROM notes"), 1);
+}
+
+TEST(StoreOpenTest, FailedMigrationChangesNothing) {
+  TempDir dir;
+  const std::string path = dir.File("old.db");
+  ASSERT_TRUE(OpenAt(path, kOld).ok());
+  auto store = OpenAt(path, kBroken);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("schema migration to version 3"), std::string::npos)
+      << store.status().ToString();
+  EXPECT_EQ(QueryInt(path, "PRAGMA user_version"), 1);
+  EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM pragma_table_info('notes')"), 2);
+}
+
+TEST(StoreOpenTest, RefusesADatabaseFromANewerEndure) {
+  TempDir dir;
+  const std::string path = dir.File("new.db");
+  ASSERT_TRUE(OpenAt(path, kNew).ok());
+  auto store = OpenAt(path, kOld);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("schema version 3, newer"), std::string::npos)
+      << store.status().ToString();
+  EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM notes"), 1);
+}
+
+TEST(StoreOpenTest, RefusesAnotherApplicationsDatabase) {
+  TempDir dir;
+  const std::string path = dir.File("foreign.db");
+  {
+    auto db = sqlite::Connection::Open(path, sqlite::OpenMode::kReadWriteCreate);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("CREATE TABLE theirs (x); INSERT INTO theirs VALUES (1);").ok());
+  }
+  auto store = OpenAt(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("another application"), std::string::npos);
+  EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM theirs"), 1);
+}
+
+TEST(StoreOpenTest, RefusesAFileThatIsNotADatabase) {
+  TempDir dir;
+  const std::string path = dir.File("garbage.db");
+  std::string garbage(8192, '\x5a');
+  std::ofstream(path, std::ios::binary) << garbage;
+  auto store = OpenAt(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(store.status().message().find("not a readable Endure database"), std::string::npos)
+      << store.status().ToString();
+  // The file is left as it was.
+  std::ifstream in(path, std::ios::binary);
+  std::string after((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(after, garbage);
+}
+
+TEST(StoreOpenTest, ReportsAnUnusableLocation) {
+  TempDir dir;
+  auto missing_dir = OpenAt(dir.File("no/such/dir/endure.db"));
+  ASSERT_FALSE(missing_dir.ok());
+  EXPECT_NE(missing_dir.status().message().find("cannot open database"), std::string::npos)
+      << missing_dir.status().ToString();
+  EXPECT_NE(missing_dir.status().message().find("no/such/dir/endure.db"), std::string::npos);
+
+  auto a_directory = OpenAt(dir.path());
+  ASSERT_FALSE(a_directory.ok());
+  EXPECT_FALSE(a_directory.status().message().empty());
+
+  auto empty = OpenAt("");
+  EXPECT_EQ(empty.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(StoreOpenTest, FullDiskFailsTheWriteAndKeepsWhatWasCommitted) {
+  TempDir dir;
+  const std::string path = dir.File("small.db");
+  StoreOptions options;
+  options.path = path;
+  options.max_page_count = 64;  // 256 KiB.
+  auto store = Store::Open(options);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+
+  std::vector<ToyRun> committed;
+  Status failure;
+  for (int i = 0; i < 1000 && failure.ok(); ++i) {
+    ToyRun run{WorkflowId("wf-" + std::to_string(i)), RunId("run-" + std::to_string(i))};
+    Transition t = run.Start();
+    t.execution->record.state = std::string(8 * 1024, 'x');  // Fill the file quickly.
+    failure = (*store)->Commit(std::move(t));
+    if (failure.ok()) committed.push_back(run);
+  }
+  ASSERT_FALSE(failure.ok()) << "the page limit was never reached";
+  EXPECT_EQ(failure.code(), StatusCode::kResourceExhausted) << failure.ToString();
+  EXPECT_NE(failure.message().find("full"), std::string::npos) << failure.ToString();
+  ASSERT_FALSE(committed.empty());
+  store->reset();
+
+  // Reopened without the limit: everything acknowledged is there, and writing works again.
+  auto reopened = OpenAt(path);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  auto raw = sqlite::Connection::Open(path, sqlite::OpenMode::kReadOnly);
+  for (const ToyRun& run : committed) {
+    auto exec = (*reopened)->GetExecution(run.run_id);
+    ASSERT_TRUE(exec.ok()) << exec.status().ToString();
+    EXPECT_EQ(exec->state.size(), 8u * 1024);
+    auto events = (*reopened)->ReadHistory(run.run_id, 1, 100, 100);
+    EXPECT_EQ(events->size(), 3u);
+  }
+  EXPECT_EQ(testing::AllRunIds(path).size(), committed.size());
+  ToyRun more{WorkflowId("wf-more"), RunId("run-more")};
+  EXPECT_TRUE((*reopened)->Commit(more.Start()).ok());
+}
+
+}  // namespace
+}  // namespace endure::storage

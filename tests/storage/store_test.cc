@@ -1,0 +1,306 @@
+// Conformance tests of the store: every operation, its conditions, and what survives a reopen.
+#include "storage/store.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "tests/storage/store_test_util.h"
+
+namespace endure::storage {
+namespace {
+
+using testing::kNamespace;
+using testing::MakeEvent;
+using testing::TempDir;
+using testing::ToyRun;
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+
+  void Reopen(Durability durability = Durability::kFull) {
+    store_.reset();
+    StoreOptions options;
+    options.path = dir_.File("endure.db");
+    options.durability = durability;
+    auto store = Store::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+    auto raw = sqlite::Connection::Open(options.path, sqlite::OpenMode::kReadOnly);
+    ASSERT_TRUE(raw.ok());
+    raw_ = std::move(raw).value();
+  }
+
+  Status Consistent(const RunId& run) {
+    return testing::CheckRunConsistent(*store_, *raw_, run);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<sqlite::Connection> raw_;
+};
+
+TEST_F(StoreTest, NewStoreIsEmptyAndVersioned) {
+  auto summary = store_->Summarize();
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->schema_version, SchemaMigrations().back().version);
+  EXPECT_EQ(summary->executions, 0);
+  EXPECT_EQ(summary->history_events, 0);
+}
+
+TEST_F(StoreTest, NamespacesRoundTripAndUpsert) {
+  Transition t;
+  NamespaceRecord ns;
+  ns.id = kNamespace;
+  ns.info.set_name("default");
+  ns.info.set_description("first");
+  ns.config.mutable_workflow_execution_retention_ttl()->set_seconds(86400);
+  t.namespace_upsert = ns;
+  ASSERT_TRUE(store_->Commit(t).ok());
+  ns.info.set_description("second");
+  t.namespace_upsert = ns;
+  ASSERT_TRUE(store_->Commit(t).ok());
+  Reopen();
+
+  auto by_name = store_->GetNamespaceByName("default");
+  ASSERT_TRUE(by_name.ok()) << by_name.status().ToString();
+  EXPECT_EQ(by_name->id, kNamespace);
+  EXPECT_EQ(by_name->info.description(), "second");
+  EXPECT_EQ(by_name->config.workflow_execution_retention_ttl().seconds(), 86400);
+  EXPECT_TRUE(store_->GetNamespaceById(kNamespace).ok());
+  EXPECT_EQ(store_->ListNamespaces()->size(), 1u);
+  EXPECT_EQ(store_->GetNamespaceByName("missing").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, TransitionWritesEveryRowAndSurvivesReopen) {
+  ToyRun run{WorkflowId("wf"), RunId("run-1")};
+  ASSERT_TRUE(store_->Commit(run.Start()).ok());
+  ASSERT_TRUE(store_->Commit(run.StepTo(2)).ok());
+  Reopen();
+
+  EXPECT_TRUE(Consistent(run.run_id).ok()) << Consistent(run.run_id).ToString();
+  auto current = store_->GetCurrentExecution(kNamespace, run.workflow_id);
+  ASSERT_TRUE(current.ok());
+  EXPECT_EQ(current->run_id, run.run_id);
+  EXPECT_EQ(current->create_request_id, "request-run-1");
+  auto exec = store_->GetExecution(run.run_id);
+  EXPECT_EQ(exec->db_version, 2);
+  EXPECT_EQ(exec->next_event_id, 7);
+  auto tasks = store_->ReadTasks(kNamespace, "queue", TaskKind::kWorkflow, 0, 10);
+  ASSERT_EQ(tasks->size(), 1u);
+  EXPECT_EQ((*tasks)[0].ref, 6);
+  EXPECT_EQ(store_->ReadTasks(kNamespace, "queue", TaskKind::kActivity, 0, 10)->size(), 0u);
+}
+
+TEST_F(StoreTest, StaleVersionIsAbortedAndWritesNothing) {
+  ToyRun run{WorkflowId("wf"), RunId("run-1")};
+  ASSERT_TRUE(store_->Commit(run.Start()).ok());
+  ASSERT_TRUE(store_->Commit(run.StepTo(2)).ok());
+
+  // A second writer that read version 1 tries to move to 2 as well.
+  Status stale = store_->Commit(run.StepTo(2));
+  EXPECT_EQ(stale.code(), StatusCode::kAborted) << stale.ToString();
+  EXPECT_NE(stale.message().find("expected db_version 1"), std::string::npos);
+  EXPECT_TRUE(Consistent(run.run_id).ok()) << Consistent(run.run_id).ToString();
+
+  // Creating a run that exists is a conflict too.
+  EXPECT_EQ(store_->Commit(run.Start()).code(), StatusCode::kAborted);
+  EXPECT_TRUE(Consistent(run.run_id).ok());
+}
+
+TEST_F(StoreTest, CurrentRunConditionGuardsTheWorkflowId) {
+  ToyRun first{WorkflowId("wf"), RunId("run-1")};
+  ASSERT_TRUE(store_->Commit(first.Start()).ok());
+
+  // A second run of the same workflow id that believes there is no current run.
+  ToyRun second{WorkflowId("wf"), RunId("run-2")};
+  EXPECT_EQ(store_->Commit(second.Start()).code(), StatusCode::kAborted);
+  EXPECT_EQ(store_->GetExecution(second.run_id).status().code(), StatusCode::kNotFound);
+
+  // With the right expectation it takes over.
+  Transition t = second.Start();
+  t.current->expected_run_id = first.run_id;
+  ASSERT_TRUE(store_->Commit(t).ok());
+  EXPECT_EQ(store_->GetCurrentExecution(kNamespace, WorkflowId("wf"))->run_id, second.run_id);
+}
+
+TEST_F(StoreTest, HistoryMustContinueDensely) {
+  ToyRun run{WorkflowId("wf"), RunId("run-1")};
+  ASSERT_TRUE(store_->Commit(run.Start()).ok());
+
+  Transition gap = run.StepTo(2);
+  gap.events.erase(gap.events.begin());  // Starts at 5 instead of 4.
+  Status s = store_->Commit(gap);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+
+  Transition wrong_next = run.StepTo(2);
+  wrong_next.execution->record.next_event_id = 42;
+  EXPECT_EQ(store_->Commit(wrong_next).code(), StatusCode::kInvalidArgument);
+
+  Transition orphan;
+  orphan.events.push_back(MakeEvent(4));
+  EXPECT_EQ(store_->Commit(orphan).code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Consistent(run.run_id).ok());
+}
+
+TEST_F(StoreTest, DuplicateTaskFailsTheWholeTransition) {
+  ToyRun run{WorkflowId("wf"), RunId("run-1")};
+  ASSERT_TRUE(store_->Commit(run.Start()).ok());
+  Transition t = run.StepTo(2);
+  t.tasks_deleted.clear();            // Keep the old task...
+  t.tasks_created[0].ref = 3;         // ...and create one with the same key.
+  Status s = store_->Commit(t);
+  EXPECT_EQ(s.code(), StatusCode::kAlreadyExists) << s.ToString();
+  // Nothing of the transition is visible: not its events, timers or execution row.
+  EXPECT_EQ(store_->GetExecution(run.run_id)->db_version, 1);
+  EXPECT_TRUE(Consistent(run.run_id).ok()) << Consistent(run.run_id).ToString();
+}
+
+TEST_F(StoreTest, HistoryRangesAcrossBatchBoundaries) {
+  // Batches of sizes 1, 2, 3, ... 10: 55 events, with boundaries everywhere.
+  const RunId run("run-h");
+  EventId next = 1;
+  for (int size = 1; size <= 10; ++size) {
+    Transition t;
+    ExecutionWrite exec;
+    exec.expected_db_version = size - 1;
+    exec.record = {kNamespace, WorkflowId("wf-h"), run, size, next + size, 1, ""};
+    t.execution = exec;
+    for (int i = 0; i < size; ++i) t.events.push_back(MakeEvent(next + i));
+    next += size;
+    ASSERT_TRUE(store_->Commit(t).ok());
+  }
+  for (EventId first = 1; first <= 56; ++first) {
+    for (EventId end = first; end <= 57; end += 3) {
+      for (size_t max : {size_t{1}, size_t{4}, size_t{1000}}) {
+        auto events = store_->ReadHistory(run, first, end, max);
+        ASSERT_TRUE(events.ok());
+        const EventId available = std::max<EventId>(0, std::min<EventId>(end, 56) - first);
+        const size_t want = std::min<size_t>(max, static_cast<size_t>(available));
+        ASSERT_EQ(events->size(), want) << first << ".." << end << " max " << max;
+        for (size_t i = 0; i < events->size(); ++i) {
+          ASSERT_EQ((*events)[i].event_id(), first + static_cast<EventId>(i));
+        }
+      }
+    }
+  }
+  EXPECT_EQ(store_->Summarize()->history_batches, 10);
+  EXPECT_EQ(store_->Summarize()->history_events, 55);
+}
+
+TEST_F(StoreTest, FailedTransitionLeavesItsBatchNeighboursCommitted) {
+  ToyRun stale{WorkflowId("wf-stale"), RunId("run-stale")};
+  ASSERT_TRUE(store_->Commit(stale.Start()).ok());
+
+  // Hold the writer inside a callback so the next submissions queue up and commit as one batch.
+  std::promise<void> release;
+  std::promise<void> holding;
+  ToyRun blocker{WorkflowId("wf-block"), RunId("run-block")};
+  store_->Submit(blocker.Start(), [&](Status) {
+    holding.set_value();
+    release.get_future().wait();
+  });
+  holding.get_future().wait();
+  const uint64_t transactions_before = store_->writer_stats().transactions;
+
+  constexpr int kRuns = 9;
+  std::vector<std::future<Status>> outcomes;
+  std::vector<ToyRun> runs;
+  for (int i = 0; i < kRuns; ++i) {
+    runs.push_back({WorkflowId("wf-" + std::to_string(i)), RunId("run-" + std::to_string(i))});
+  }
+  for (int i = 0; i < kRuns; ++i) {
+    auto outcome = std::make_shared<std::promise<Status>>();
+    outcomes.push_back(outcome->get_future());
+    // The middle one conflicts; so does one that is full of bad history.
+    Transition t = i == 4 ? stale.Start() : runs[i].Start();
+    if (i == 7) t.events[1].set_event_id(99);
+    store_->Submit(std::move(t), [outcome](Status s) { outcome->set_value(std::move(s)); });
+  }
+  release.set_value();
+
+  for (int i = 0; i < kRuns; ++i) {
+    Status s = outcomes[i].get();
+    if (i == 4) {
+      EXPECT_EQ(s.code(), StatusCode::kAborted);
+    } else if (i == 7) {
+      EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+    } else {
+      EXPECT_TRUE(s.ok()) << i << ": " << s.ToString();
+      EXPECT_TRUE(Consistent(runs[i].run_id).ok());
+    }
+  }
+  EXPECT_EQ(store_->GetExecution(runs[7].run_id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->writer_stats().transactions, transactions_before + 1)
+      << "the nine transitions should have shared one SQLite transaction";
+  EXPECT_TRUE(Consistent(stale.run_id).ok());
+}
+
+TEST_F(StoreTest, ConcurrentWritersAllLand) {
+  constexpr int kThreads = 8;
+  constexpr int kRunsPerThread = 10;
+  constexpr int kSteps = 5;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int r = 0; r < kRunsPerThread; ++r) {
+        std::string id = std::to_string(t) + "-" + std::to_string(r);
+        ToyRun run{WorkflowId("wf-" + id), RunId("run-" + id)};
+        for (int step = 1; step <= kSteps; ++step) {
+          if (!store_->Commit(run.StepTo(step)).ok()) failures++;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  Reopen(Durability::kNormal);
+  auto ids = testing::AllRunIds(store_->options().path);
+  ASSERT_EQ(ids.size(), static_cast<size_t>(kThreads * kRunsPerThread));
+  for (const RunId& id : ids) {
+    ASSERT_TRUE(Consistent(id).ok()) << Consistent(id).ToString();
+    EXPECT_EQ(store_->GetExecution(id)->db_version, kSteps);
+  }
+}
+
+TEST_F(StoreTest, TimersComeBackInFireTimeOrder) {
+  for (int i = 0; i < 5; ++i) {
+    ToyRun run{WorkflowId("wf-" + std::to_string(i)), RunId("run-" + std::to_string(i))};
+    ASSERT_TRUE(store_->Commit(run.Start()).ok());
+  }
+  // Each toy timer fires at 1000 + ref seconds; all refs are 3 after Start().
+  EXPECT_EQ(store_->ReadDueTimers(TimePoint(std::chrono::seconds(1002)), 100)->size(), 0u);
+  auto due = store_->ReadDueTimers(TimePoint(std::chrono::seconds(1003)), 100);
+  ASSERT_EQ(due->size(), 5u);
+  for (size_t i = 1; i < due->size(); ++i) {
+    EXPECT_LT((*due)[i - 1].timer_id, (*due)[i].timer_id);
+  }
+  EXPECT_EQ(store_->ReadDueTimers(TimePoint(std::chrono::seconds(1003)), 2)->size(), 2u);
+  auto next = store_->NextTimerFireTime();
+  ASSERT_TRUE(next.ok() && next->has_value());
+  EXPECT_EQ(**next, TimePoint(std::chrono::seconds(1003)));
+}
+
+TEST_F(StoreTest, VisibilityRoundTrips) {
+  ToyRun run{WorkflowId("wf"), RunId("run-1")};
+  Transition t = run.Start();
+  temporal::api::common::v1::Payload memo_value;
+  memo_value.set_data("\"hello\"");
+  (*t.visibility->memo.mutable_fields())["note"] = memo_value;
+  t.visibility->close_time = TimePoint(std::chrono::seconds(2000));
+  t.visibility->history_size_bytes = 512;
+  ASSERT_TRUE(store_->Commit(t).ok());
+  auto v = store_->GetVisibility(run.run_id);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->workflow_type, "Toy");
+  EXPECT_EQ(v->memo.fields().at("note").data(), "\"hello\"");
+  EXPECT_EQ(v->close_time, TimePoint(std::chrono::seconds(2000)));
+  EXPECT_EQ(v->history_size_bytes, 512);
+}
+
+}  // namespace
+}  // namespace endure::storage

@@ -1,0 +1,56 @@
+// Helpers shared by the storage tests: temporary directories and transitions of a toy run whose
+// every state can be checked for consistency (see CheckRunConsistent).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "storage/records.h"
+#include "storage/sqlite/connection.h"
+#include "storage/store.h"
+
+namespace endure::storage::testing {
+
+// A fresh directory under the test temp dir, removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+inline const NamespaceId kNamespace("ns-0001");
+
+temporal::api::history::v1::HistoryEvent MakeEvent(EventId id);
+
+// The toy run: every transition appends `events_per_step` events, moves its single workflow
+// task and its single timer to the last event, and refreshes visibility. So in any consistent
+// state: db_version == steps, next_event_id == steps * events_per_step + 1, one task and one
+// timer with ref == next_event_id - 1.
+struct ToyRun {
+  WorkflowId workflow_id;
+  RunId run_id;
+  int events_per_step = 3;
+
+  Transition Start() const;
+  // The transition from `current` (as last committed) to its next step.
+  Transition Step(const ExecutionRecord& current) const;
+  // The transition to step `version` given that `version - 1` is committed.
+  Transition StepTo(int64_t version) const;
+};
+
+// Checks every invariant of a ToyRun's stored state; returns a description of the first breach.
+// `raw` is a private connection to the same file, for the rows the store API does not list.
+Status CheckRunConsistent(Store& store, sqlite::Connection& raw, const RunId& run_id,
+                          int events_per_step = 3);
+
+// Every run id in the executions table, read with a private connection.
+std::vector<RunId> AllRunIds(const std::string& db_path);
+
+}  // namespace endure::storage::testing
