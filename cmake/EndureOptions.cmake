@@ -8,6 +8,10 @@ target_compile_features(endure_options INTERFACE cxx_std_20)
 target_compile_options(endure_options INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
   -Woverloaded-virtual -Wimplicit-fallthrough -Wno-missing-field-initializers)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  # GCC 12 reports false positives on std::string at -O2 and above (GCC bug 105651).
+  target_compile_options(endure_options INTERFACE -Wno-restrict)
+endif()
 if(ENDURE_WERROR)
   target_compile_options(endure_options INTERFACE -Werror)
 endif()

@@ -5,28 +5,46 @@
 
 namespace endure::storage {
 
-GroupCommitWriter::GroupCommitWriter(std::unique_ptr<sqlite::Connection> db, Env* env,
-                                     int max_batch)
-    : db_(std::move(db)),
-      writer_(db_.get()),
-      max_batch_(max_batch < 1 ? 1 : static_cast<size_t>(max_batch)) {
-  thread_ = env->StartThread("endure-writer", [this] { Run(); });
+Result<std::unique_ptr<GroupCommitWriter>> GroupCommitWriter::Start(
+    std::unique_ptr<sqlite::Connection> db, Env* env, int max_batch,
+    std::function<void()> before_batch) {
+  std::unique_ptr<GroupCommitWriter> writer(
+      new GroupCommitWriter(std::move(db), max_batch, std::move(before_batch)));
+  ENDURE_RETURN_IF_ERROR(writer->writer_.LoadSequences());
+  writer->acknowledger_ = env->StartThread("endure-acks", [w = writer.get()] { w->Acknowledge(); });
+  writer->thread_ = env->StartThread("endure-writer", [w = writer.get()] { w->Run(); });
+  return writer;
 }
 
+GroupCommitWriter::GroupCommitWriter(std::unique_ptr<sqlite::Connection> db, int max_batch,
+                                     std::function<void()> before_batch)
+    : db_(std::move(db)),
+      writer_(db_.get()),
+      max_batch_(max_batch < 1 ? 1 : static_cast<size_t>(max_batch)),
+      before_batch_(std::move(before_batch)) {}
+
 GroupCommitWriter::~GroupCommitWriter() {
+  if (thread_ == nullptr) return;  // Never started.
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
   wake_.notify_all();
   thread_->Join();
+  {
+    std::lock_guard lock(outcomes_mu_);
+    writer_done_ = true;
+  }
+  outcomes_ready_.notify_all();
+  acknowledger_->Join();
 }
 
 void GroupCommitWriter::Submit(Transition t, Callback done) {
+  EncodedTransition encoded = Encode(t);  // On the caller's thread, outside the lock.
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
-      queue_.push_back(Pending{std::move(t), std::move(done)});
+      queue_.push_back(Pending{std::move(t), std::move(encoded), std::move(done)});
       wake_.notify_one();
       return;
     }
@@ -52,69 +70,123 @@ void GroupCommitWriter::Run() {
       std::unique_lock lock(mu_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // Stopping and drained.
-      while (!queue_.empty() && batch.size() < max_batch_) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+      if (before_batch_) {
+        lock.unlock();
+        before_batch_();
+        lock.lock();
       }
+      TakeQueued(batch);
     }
     CommitBatch(batch);
     batch.clear();
   }
 }
 
+size_t GroupCommitWriter::TakeQueued(std::vector<Pending>& batch) {
+  size_t taken = 0;
+  while (!queue_.empty() && batch.size() < max_batch_) {
+    batch.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+    ++taken;
+  }
+  return taken;
+}
+
 void GroupCommitWriter::CommitBatch(std::vector<Pending>& batch) {
   std::vector<Status> results(batch.size());
   std::vector<size_t> indexes(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) indexes[i] = i;
-  // Each retry drops at least one failed transition, so this ends.
-  while (!indexes.empty() && !TryCommit(batch, indexes, results)) {
-  }
+  // First optimistically, without savepoints: transitions rarely fail. After a failure, the rest
+  // is retried with a savepoint around each transition. Each retry drops at least one failed
+  // transition, so this ends.
+  bool isolate = false;
+  while (!indexes.empty() && !TryCommit(batch, indexes, results, isolate)) isolate = true;
+  Outcomes outcomes;
+  outcomes.callbacks.reserve(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {
     (results[i].ok() ? transitions_ : failed_).fetch_add(1, std::memory_order_relaxed);
-    batch[i].done(std::move(results[i]));
+    outcomes.callbacks.push_back(std::move(batch[i].done));
+  }
+  outcomes.results = std::move(results);
+  {
+    std::lock_guard lock(outcomes_mu_);
+    outcomes_.push_back(std::move(outcomes));
+  }
+  outcomes_ready_.notify_one();
+}
+
+void GroupCommitWriter::Acknowledge() {
+  for (;;) {
+    Outcomes next;
+    {
+      std::unique_lock lock(outcomes_mu_);
+      outcomes_ready_.wait(lock, [this] { return writer_done_ || !outcomes_.empty(); });
+      if (outcomes_.empty()) return;  // The writer has stopped and everything is told.
+      next = std::move(outcomes_.front());
+      outcomes_.pop_front();
+    }
+    for (size_t i = 0; i < next.callbacks.size(); ++i) {
+      next.callbacks[i](std::move(next.results[i]));
+    }
   }
 }
 
 bool GroupCommitWriter::TryCommit(std::vector<Pending>& batch, std::vector<size_t>& indexes,
-                                  std::vector<Status>& results) {
+                                  std::vector<Status>& results, bool isolate) {
   auto fail_all = [&](const Status& s) {
     for (size_t i : indexes) results[i] = s;
     indexes.clear();
     return true;
   };
-  Status begin = db_->Exec("BEGIN IMMEDIATE");
+  Status begin = db_->ExecCached("BEGIN IMMEDIATE");
   if (!begin.ok()) return fail_all(begin);
 
   std::vector<size_t> applied;
   applied.reserve(indexes.size());
   for (size_t n = 0; n < indexes.size(); ++n) {
     const size_t i = indexes[n];
-    Status s = db_->Exec("SAVEPOINT transition");
-    if (s.ok()) s = writer_.Apply(batch[i].transition);
-    if (s.ok()) s = db_->Exec("RELEASE transition");
+    Status s = isolate ? db_->ExecCached("SAVEPOINT transition") : Status::Ok();
+    if (s.ok()) s = writer_.Apply(batch[i].transition, batch[i].encoded);
+    if (s.ok() && isolate) s = db_->ExecCached("RELEASE transition");
     if (s.ok()) {
       applied.push_back(i);
+      if (n + 1 == indexes.size() && !isolate) {
+        // Transitions that arrived while this batch was being applied join it rather than
+        // wait for the next commit: the batch grows to the offered load.
+        std::lock_guard lock(mu_);
+        const size_t first_new = batch.size();
+        const size_t taken = TakeQueued(batch);
+        for (size_t j = first_new; j < first_new + taken; ++j) indexes.push_back(j);
+        results.resize(batch.size());
+      }
       continue;
     }
     results[i] = s;
-    if (!db_->InTransaction()) {
-      // SQLite rolled the whole transaction back: retry what was applied and what is left.
+    if (!isolate || !db_->InTransaction()) {
+      // Undo everything (SQLite may have already) and retry what was applied and what is left,
+      // in the same order, without the failed transition.
+      if (db_->InTransaction()) (void)db_->ExecCached("ROLLBACK");
       applied.insert(applied.end(), indexes.begin() + static_cast<ptrdiff_t>(n) + 1,
                      indexes.end());
       indexes = std::move(applied);
       return false;
     }
-    Status undo = db_->Exec("ROLLBACK TO transition; RELEASE transition");
+    Status undo = db_->ExecCached("ROLLBACK TO transition");
+    if (undo.ok()) undo = db_->ExecCached("RELEASE transition");
     if (!undo.ok()) {
-      (void)db_->Exec("ROLLBACK");
+      (void)db_->ExecCached("ROLLBACK");
       for (size_t j : applied) results[j] = undo;
       return fail_all(undo);
     }
   }
 
-  Status commit = db_->Exec("COMMIT");
-  if (!commit.ok() && db_->InTransaction()) (void)db_->Exec("ROLLBACK");
-  if (commit.ok()) transactions_.fetch_add(1, std::memory_order_relaxed);
+  Status commit = writer_.SaveSequences();
+  if (commit.ok()) commit = db_->ExecCached("COMMIT");
+  if (!commit.ok() && db_->InTransaction()) (void)db_->ExecCached("ROLLBACK");
+  if (commit.ok()) {
+    writer_.SequencesCommitted();
+    transactions_.fetch_add(1, std::memory_order_relaxed);
+  }
   for (size_t i : applied) results[i] = commit;
   indexes.clear();
   return true;

@@ -1,20 +1,24 @@
 // GroupCommitWriter: the one thread that writes to the database.
 //
-// Callers queue Transitions; the writer takes everything queued (up to max_batch), applies each
-// inside its own SAVEPOINT within one SQLite transaction, commits once, and only then reports
-// each caller's status. So many transitions share one fsync, yet each fails alone: a
-// transition whose condition fails (ABORTED) or whose write fails is rolled back to its
-// savepoint and its neighbours still commit. When SQLite rolls back the whole transaction by
-// itself (possible after SQLITE_FULL or an I/O error), the batch is retried without the
+// Callers queue Transitions; the writer takes everything queued (up to max_batch), applies them
+// in order within one SQLite transaction, takes in whatever was queued meanwhile (the batch
+// grows with the load instead of waiting for the next commit), commits once, and only then
+// reports each caller's status. So many transitions share one fsync, yet each fails alone: when a transition's
+// condition fails (ABORTED) or its write fails, the transaction is rolled back and the batch
+// is applied again without it, this time with a SAVEPOINT around each transition so that any
+// further failure is undone alone. Savepoints cost two statements per transition, and failures
+// are rare, hence the optimistic first attempt. If SQLite abandons a transaction by itself
+// (possible after SQLITE_FULL or an I/O error), the batch is likewise retried without the
 // transition that failed.
 //
-//   queued --take--> applied in savepoint --COMMIT ok--> acknowledged OK
-//                         |                  \--COMMIT fails--> reported with the error
-//                         \--condition/write fails--> rolled back, reported with the error
+//   queued --take--> applied --COMMIT ok--> acknowledged OK
+//                      |          \--COMMIT fails--> every applied one reported with the error
+//                      \--fails--> reported with its error; the others are applied again
 //
-// A callback runs on the writer thread after the commit is durable (at the configured
-// synchronous level); it must be short and must not call Commit(). Destruction stops intake,
-// commits everything already queued, and joins the thread.
+// Callbacks run after the commit is durable (at the configured synchronous level), in commit
+// order, on a second thread (the acknowledger), so that waking callers never delays the next
+// batch; a callback must be short. Destruction stops intake, commits everything already
+// queued, runs its callbacks, and joins both threads.
 #pragma once
 
 #include <atomic>
@@ -44,7 +48,12 @@ class GroupCommitWriter {
  public:
   using Callback = std::function<void(Status)>;
 
-  GroupCommitWriter(std::unique_ptr<sqlite::Connection> db, Env* env, int max_batch);
+  // Starts the writer on `db` (migrated and configured). `before_batch`, if set, runs on the
+  // writer thread each time it wakes to work, before it takes the queued transitions: a sync
+  // point for tests.
+  static Result<std::unique_ptr<GroupCommitWriter>> Start(
+      std::unique_ptr<sqlite::Connection> db, Env* env, int max_batch,
+      std::function<void()> before_batch = nullptr);
   ~GroupCommitWriter();
   GroupCommitWriter(const GroupCommitWriter&) = delete;
   GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
@@ -60,19 +69,33 @@ class GroupCommitWriter {
  private:
   struct Pending {
     Transition transition;
+    EncodedTransition encoded;
     Callback done;
   };
 
+  // A committed batch whose callers are still to be told.
+  struct Outcomes {
+    std::vector<Callback> callbacks;
+    std::vector<Status> results;
+  };
+
+  GroupCommitWriter(std::unique_ptr<sqlite::Connection> db, int max_batch,
+                    std::function<void()> before_batch);
   void Run();
+  // Moves queued transitions into `batch` up to max_batch; returns how many. Holds mu_.
+  size_t TakeQueued(std::vector<Pending>& batch);
+  void Acknowledge();
   void CommitBatch(std::vector<Pending>& batch);
-  // Applies the transitions at `indexes` in one transaction; fills `results`. Returns false when
-  // SQLite abandoned the transaction and the batch must be retried without the failed ones.
+  // Applies the transitions at `indexes` in one transaction, each in a savepoint if `isolate`;
+  // fills `results`. Returns false when the transaction was abandoned and `indexes` now holds
+  // the transitions to apply again.
   bool TryCommit(std::vector<Pending>& batch, std::vector<size_t>& indexes,
-                 std::vector<Status>& results);
+                 std::vector<Status>& results, bool isolate);
 
   std::unique_ptr<sqlite::Connection> db_;
   TransitionWriter writer_;
   const size_t max_batch_;
+  const std::function<void()> before_batch_;
 
   mutable std::mutex mu_;
   std::condition_variable wake_;
@@ -83,7 +106,14 @@ class GroupCommitWriter {
   std::atomic<uint64_t> transitions_{0};
   std::atomic<uint64_t> failed_{0};
 
-  std::unique_ptr<Thread> thread_;  // Last: started after everything above exists.
+  std::mutex outcomes_mu_;
+  std::condition_variable outcomes_ready_;
+  std::deque<Outcomes> outcomes_;
+  bool writer_done_ = false;
+
+  // Last: started after everything above exists.
+  std::unique_ptr<Thread> acknowledger_;
+  std::unique_ptr<Thread> thread_;
 };
 
 }  // namespace endure::storage

@@ -43,8 +43,8 @@ struct StoreOptions {
   // Caps the file at this many pages (of 4 KiB); a write past it fails with RESOURCE_EXHAUSTED.
   std::optional<int64_t> max_page_count;
   Env* env = Env::Default();
-  // For tests of migrations only; empty means Endure's own schema.
-  std::span<const Migration> migrations;
+  // For tests only: runs on the writer thread before it takes each batch (a sync point).
+  std::function<void()> before_batch_for_testing;
 };
 
 class Store {

@@ -13,19 +13,60 @@ std::string Describe(const ExecutionRecord& r) {
 
 }  // namespace
 
-Status TransitionWriter::Apply(const Transition& t) {
+EncodedTransition Encode(const Transition& t) {
+  EncodedTransition out;
+  // A History is `repeated HistoryEvent events = 1`: each event as field 1, length-delimited.
+  // Writing that directly spares copying every event into a History message first.
+  size_t total = 0;
+  for (const auto& e : t.events) total += e.ByteSizeLong() + 11;
+  out.history.reserve(total);
+  for (const auto& e : t.events) {
+    out.history.push_back('\x0a');
+    for (uint64_t n = e.GetCachedSize(); ; n >>= 7) {
+      if (n < 0x80) {
+        out.history.push_back(static_cast<char>(n));
+        break;
+      }
+      out.history.push_back(static_cast<char>((n & 0x7f) | 0x80));
+    }
+    e.AppendToString(&out.history);
+  }
+  if (t.visibility) {
+    t.visibility->memo.SerializeToString(&out.memo);
+    t.visibility->search_attributes.SerializeToString(&out.search_attributes);
+  }
+  return out;
+}
+
+Status TransitionWriter::LoadSequences() {
+  ENDURE_ASSIGN_OR_RETURN(next_task_id_, db_->QueryInt(
+      "SELECT next_value FROM sequences WHERE name = 'task_id'"));
+  ENDURE_ASSIGN_OR_RETURN(next_timer_id_, db_->QueryInt(
+      "SELECT next_value FROM sequences WHERE name = 'timer_id'"));
+  return Status::Ok();
+}
+
+Status TransitionWriter::SaveSequences() {
+  if (!sequences_dirty_) return Status::Ok();
+  ENDURE_ASSIGN_OR_RETURN(auto stmt, db_->Cached(
+      "UPDATE sequences SET next_value = CASE name WHEN 'task_id' THEN ?1 ELSE ?2 END"));
+  stmt->Bind(1, next_task_id_).Bind(2, next_timer_id_);
+  return stmt->Run();
+}
+
+Status TransitionWriter::Apply(const Transition& t, const EncodedTransition& encoded) {
   if (t.namespace_upsert) ENDURE_RETURN_IF_ERROR(WriteNamespace(*t.namespace_upsert));
 
   if (!t.execution) {
     if (!t.events.empty()) return InvalidArgument("history events without an execution write");
   } else {
-    ENDURE_ASSIGN_OR_RETURN(EventId previous_next, WriteExecution(*t.execution));
-    ENDURE_RETURN_IF_ERROR(AppendHistory(t.execution->record, previous_next, t));
+    ENDURE_ASSIGN_OR_RETURN(EventId previous_next, WriteExecution(*t.execution, t.events.size()));
+    ENDURE_RETURN_IF_ERROR(AppendHistory(t.execution->record, previous_next, t, encoded.history));
   }
   if (t.current) ENDURE_RETURN_IF_ERROR(WriteCurrent(*t.current));
   ENDURE_RETURN_IF_ERROR(WriteTasks(t));
   ENDURE_RETURN_IF_ERROR(WriteTimers(t));
-  if (t.visibility) ENDURE_RETURN_IF_ERROR(WriteVisibility(*t.visibility));
+  if (t.visibility) ENDURE_RETURN_IF_ERROR(WriteVisibility(*t.visibility, encoded));
   return Status::Ok();
 }
 
@@ -41,7 +82,7 @@ Status TransitionWriter::WriteNamespace(const NamespaceRecord& ns) {
   return stmt->Run();
 }
 
-Result<EventId> TransitionWriter::WriteExecution(const ExecutionWrite& write) {
+Result<EventId> TransitionWriter::WriteExecution(const ExecutionWrite& write, size_t appended) {
   const ExecutionRecord& r = write.record;
   if (r.run_id.empty() || r.workflow_id.empty() || r.namespace_id.empty()) {
     return InvalidArgument("an execution needs a namespace, a workflow id and a run id");
@@ -49,35 +90,47 @@ Result<EventId> TransitionWriter::WriteExecution(const ExecutionWrite& write) {
   if (r.db_version <= write.expected_db_version) {
     return InvalidArgument(Describe(r) + ": the new db_version must exceed the expected one");
   }
-
-  int64_t stored_version = 0;
-  EventId previous_next = 1;
-  {
-    ENDURE_ASSIGN_OR_RETURN(auto read, db_->Cached(
-        "SELECT db_version, next_event_id FROM executions WHERE run_id = ?1"));
-    read->Bind(1, r.run_id.value());
-    ENDURE_ASSIGN_OR_RETURN(bool exists, read->Step());
-    if (exists) {
-      stored_version = read->ColumnInt(0);
-      previous_next = read->ColumnInt(1);
-    }
+  // The condition is part of the write itself; only when it fails do we read to explain why.
+  const EventId previous_next =
+      write.expected_db_version == 0 ? 1 : r.next_event_id - static_cast<EventId>(appended);
+  if (write.expected_db_version == 0) {
+    ENDURE_ASSIGN_OR_RETURN(auto insert, db_->Cached(
+        "INSERT INTO executions (run_id, namespace_id, workflow_id, db_version, next_event_id, "
+        "status, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (run_id) DO NOTHING"));
+    insert->BindRef(1, r.run_id.value()).BindRef(2, r.namespace_id.value());
+    insert->BindRef(3, r.workflow_id.value()).Bind(4, r.db_version).Bind(5, r.next_event_id);
+    insert->Bind(6, r.status).BindBlobRef(7, r.state);
+    ENDURE_RETURN_IF_ERROR(insert->Run());
+  } else {
+    ENDURE_ASSIGN_OR_RETURN(auto update, db_->Cached(
+        "UPDATE executions SET db_version = ?2, next_event_id = ?3, status = ?4, state = ?5 "
+        "WHERE run_id = ?1 AND db_version = ?6 AND next_event_id = ?7"));
+    update->BindRef(1, r.run_id.value()).Bind(2, r.db_version).Bind(3, r.next_event_id);
+    update->Bind(4, r.status).BindBlobRef(5, r.state).Bind(6, write.expected_db_version);
+    update->Bind(7, previous_next);
+    ENDURE_RETURN_IF_ERROR(update->Run());
   }
+  if (db_->ChangesInLastStatement() == 1) return previous_next;
+  return ExplainExecutionConflict(write, previous_next);
+}
 
+Status TransitionWriter::ExplainExecutionConflict(const ExecutionWrite& write,
+                                                  EventId previous_next) {
+  const ExecutionRecord& r = write.record;
+  ENDURE_ASSIGN_OR_RETURN(auto read, db_->Cached(
+      "SELECT db_version, next_event_id FROM executions WHERE run_id = ?1"));
+  read->Bind(1, r.run_id.value());
+  ENDURE_ASSIGN_OR_RETURN(bool exists, read->Step());
+  const int64_t stored_version = exists ? read->ColumnInt(0) : 0;
   if (stored_version != write.expected_db_version) {
     return Aborted(Describe(r) + ": expected db_version " +
                    std::to_string(write.expected_db_version) + " but the store holds " +
                    std::to_string(stored_version));
   }
-
-  ENDURE_ASSIGN_OR_RETURN(auto stmt, db_->Cached(
-      "INSERT INTO executions (run_id, namespace_id, workflow_id, db_version, next_event_id, "
-      "status, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-      "ON CONFLICT (run_id) DO UPDATE SET db_version = ?4, next_event_id = ?5, status = ?6, "
-      "state = ?7"));
-  stmt->Bind(1, r.run_id.value()).Bind(2, r.namespace_id.value()).Bind(3, r.workflow_id.value());
-  stmt->Bind(4, r.db_version).Bind(5, r.next_event_id).Bind(6, r.status).BindBlob(7, r.state);
-  ENDURE_RETURN_IF_ERROR(stmt->Run());
-  return previous_next;
+  return InvalidArgument(Describe(r) + ": next_event_id " + std::to_string(r.next_event_id) +
+                         " does not follow history, which ends before event " +
+                         std::to_string(read->ColumnInt(1)) + ", with " +
+                         std::to_string(r.next_event_id - previous_next) + " events appended");
 }
 
 Status TransitionWriter::WriteCurrent(const CurrentExecutionWrite& write) {
@@ -107,7 +160,7 @@ Status TransitionWriter::WriteCurrent(const CurrentExecutionWrite& write) {
 }
 
 Status TransitionWriter::AppendHistory(const ExecutionRecord& record, EventId previous_next,
-                                       const Transition& t) {
+                                       const Transition& t, const std::string& encoded_history) {
   const EventId expected_next = previous_next + static_cast<EventId>(t.events.size());
   if (record.next_event_id != expected_next) {
     return InvalidArgument(Describe(record) + ": next_event_id " +
@@ -115,9 +168,6 @@ Status TransitionWriter::AppendHistory(const ExecutionRecord& record, EventId pr
                            std::to_string(expected_next) + " expected)");
   }
   if (t.events.empty()) return Status::Ok();
-
-  temporal::api::history::v1::History batch;
-  batch.mutable_events()->Reserve(static_cast<int>(t.events.size()));
   for (size_t i = 0; i < t.events.size(); ++i) {
     const EventId want = previous_next + static_cast<EventId>(i);
     if (t.events[i].event_id() != want) {
@@ -125,16 +175,12 @@ Status TransitionWriter::AppendHistory(const ExecutionRecord& record, EventId pr
                              std::to_string(t.events[i].event_id()) + " where " +
                              std::to_string(want) + " must come next");
     }
-    *batch.add_events() = t.events[i];
   }
-  scratch_.clear();
-  if (!batch.SerializeToString(&scratch_)) return Internal("cannot serialize history batch");
-
   ENDURE_ASSIGN_OR_RETURN(auto stmt, db_->Cached(
       "INSERT INTO history (run_id, first_event_id, last_event_id, events) "
       "VALUES (?1, ?2, ?3, ?4)"));
-  stmt->Bind(1, record.run_id.value()).Bind(2, previous_next).Bind(3, expected_next - 1);
-  stmt->BindBlob(4, scratch_);
+  stmt->BindRef(1, record.run_id.value()).Bind(2, previous_next).Bind(3, expected_next - 1);
+  stmt->BindBlobRef(4, encoded_history);
   return stmt->Run();
 }
 
@@ -144,20 +190,21 @@ Status TransitionWriter::WriteTasks(const Transition& t) {
         "DELETE FROM tasks WHERE run_id = ?1 AND kind = ?2 AND ref = ?3"));
     for (const RowKey& key : t.tasks_deleted) {
       del->Reset();
-      del->Bind(1, key.run_id.value()).Bind(2, key.kind).Bind(3, key.ref);
+      del->BindRef(1, key.run_id.value()).Bind(2, key.kind).Bind(3, key.ref);
       ENDURE_RETURN_IF_ERROR(del->Run());
     }
   }
   if (t.tasks_created.empty()) return Status::Ok();
   ENDURE_ASSIGN_OR_RETURN(auto ins, db_->Cached(
       "INSERT INTO tasks (namespace_id, task_queue, kind, workflow_id, run_id, ref, create_time, "
-      "payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+      "payload, task_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
   for (const TaskRow& task : t.tasks_created) {
     ins->Reset();
-    ins->Bind(1, task.namespace_id.value()).Bind(2, task.task_queue);
-    ins->Bind(3, static_cast<int64_t>(task.kind)).Bind(4, task.workflow_id.value());
-    ins->Bind(5, task.run_id.value()).Bind(6, task.ref).Bind(7, ToUnixNanos(task.create_time));
-    ins->BindBlob(8, task.payload);
+    ins->BindRef(1, task.namespace_id.value()).BindRef(2, task.task_queue);
+    ins->Bind(3, static_cast<int64_t>(task.kind)).BindRef(4, task.workflow_id.value());
+    ins->BindRef(5, task.run_id.value()).Bind(6, task.ref).Bind(7, ToUnixNanos(task.create_time));
+    ins->BindBlobRef(8, task.payload).Bind(9, next_task_id_++);
+    sequences_dirty_ = true;
     Status status = ins->Run();
     if (!status.ok()) return status.WithContext("creating task for run '" + task.run_id.value() + "'");
   }
@@ -170,43 +217,65 @@ Status TransitionWriter::WriteTimers(const Transition& t) {
         "DELETE FROM timers WHERE run_id = ?1 AND kind = ?2 AND ref = ?3"));
     for (const RowKey& key : t.timers_deleted) {
       del->Reset();
-      del->Bind(1, key.run_id.value()).Bind(2, key.kind).Bind(3, key.ref);
+      del->BindRef(1, key.run_id.value()).Bind(2, key.kind).Bind(3, key.ref);
       ENDURE_RETURN_IF_ERROR(del->Run());
     }
   }
   if (t.timers_created.empty()) return Status::Ok();
   ENDURE_ASSIGN_OR_RETURN(auto ins, db_->Cached(
-      "INSERT INTO timers (fire_time, namespace_id, workflow_id, run_id, kind, ref, payload) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+      "INSERT INTO timers (fire_time, namespace_id, workflow_id, run_id, kind, ref, payload, "
+      "timer_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
   for (const TimerRow& timer : t.timers_created) {
     ins->Reset();
-    ins->Bind(1, ToUnixNanos(timer.fire_time)).Bind(2, timer.namespace_id.value());
-    ins->Bind(3, timer.workflow_id.value()).Bind(4, timer.run_id.value());
-    ins->Bind(5, timer.kind).Bind(6, timer.ref).BindBlob(7, timer.payload);
+    ins->Bind(1, ToUnixNanos(timer.fire_time)).BindRef(2, timer.namespace_id.value());
+    ins->BindRef(3, timer.workflow_id.value()).BindRef(4, timer.run_id.value());
+    ins->Bind(5, timer.kind).Bind(6, timer.ref).BindBlobRef(7, timer.payload);
+    ins->Bind(8, next_timer_id_++);
+    sequences_dirty_ = true;
     Status status = ins->Run();
     if (!status.ok()) return status.WithContext("creating timer for run '" + timer.run_id.value() + "'");
   }
   return Status::Ok();
 }
 
-Status TransitionWriter::WriteVisibility(const VisibilityRecord& v) {
-  ENDURE_ASSIGN_OR_RETURN(auto stmt, db_->Cached(
-      "INSERT OR REPLACE INTO visibility (run_id, namespace_id, workflow_id, workflow_type, "
+Status TransitionWriter::WriteVisibility(const VisibilityRecord& v,
+                                         const EncodedTransition& encoded) {
+  // Most transitions update a run that exists: try that first. The identity and start of a run
+  // never change, so they stay out of the SET list, which spares the indexes on them.
+  {
+    ENDURE_ASSIGN_OR_RETURN(auto update, db_->Cached(
+        "UPDATE visibility SET task_queue = ?2, status = ?3, execution_time = ?4, "
+        "close_time = ?5, history_length = ?6, history_size_bytes = ?7, memo = ?8, "
+        "search_attributes = ?9 WHERE run_id = ?1"));
+    update->BindRef(1, v.run_id.value()).BindRef(2, v.task_queue).Bind(3, v.status);
+    update->Bind(4, ToUnixNanos(v.execution_time));
+    if (v.close_time) {
+      update->Bind(5, ToUnixNanos(*v.close_time));
+    } else {
+      update->BindNull(5);
+    }
+    update->Bind(6, v.history_length).Bind(7, v.history_size_bytes);
+    update->BindBlobRef(8, encoded.memo).BindBlobRef(9, encoded.search_attributes);
+    ENDURE_RETURN_IF_ERROR(update->Run());
+    if (db_->ChangesInLastStatement() == 1) return Status::Ok();
+  }
+  ENDURE_ASSIGN_OR_RETURN(auto insert, db_->Cached(
+      "INSERT INTO visibility (run_id, namespace_id, workflow_id, workflow_type, "
       "task_queue, status, start_time, execution_time, close_time, history_length, "
       "history_size_bytes, memo, search_attributes) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
-  stmt->Bind(1, v.run_id.value()).Bind(2, v.namespace_id.value()).Bind(3, v.workflow_id.value());
-  stmt->Bind(4, v.workflow_type).Bind(5, v.task_queue).Bind(6, v.status);
-  stmt->Bind(7, ToUnixNanos(v.start_time)).Bind(8, ToUnixNanos(v.execution_time));
+  insert->BindRef(1, v.run_id.value()).BindRef(2, v.namespace_id.value());
+  insert->BindRef(3, v.workflow_id.value()).BindRef(4, v.workflow_type);
+  insert->BindRef(5, v.task_queue).Bind(6, v.status);
+  insert->Bind(7, ToUnixNanos(v.start_time)).Bind(8, ToUnixNanos(v.execution_time));
   if (v.close_time) {
-    stmt->Bind(9, ToUnixNanos(*v.close_time));
+    insert->Bind(9, ToUnixNanos(*v.close_time));
   } else {
-    stmt->BindNull(9);
+    insert->BindNull(9);
   }
-  stmt->Bind(10, v.history_length).Bind(11, v.history_size_bytes);
-  stmt->BindBlob(12, v.memo.SerializeAsString());
-  stmt->BindBlob(13, v.search_attributes.SerializeAsString());
-  return stmt->Run();
+  insert->Bind(10, v.history_length).Bind(11, v.history_size_bytes);
+  insert->BindBlobRef(12, encoded.memo).BindBlobRef(13, encoded.search_attributes);
+  return insert->Run();
 }
 
 }  // namespace endure::storage

@@ -11,25 +11,45 @@
 
 namespace endure::storage {
 
+// The blobs of a transition, serialized by the submitting thread so that the writer thread
+// only writes. `history` is the wire form of a temporal.api.history.v1.History holding the
+// transition's events.
+struct EncodedTransition {
+  std::string history;
+  std::string memo;
+  std::string search_attributes;
+};
+EncodedTransition Encode(const Transition& t);
+
 class TransitionWriter {
  public:
   explicit TransitionWriter(sqlite::Connection* db) : db_(db) {}
 
-  Status Apply(const Transition& t);
+  // Reads the task and timer id sequences; once, before the first Apply.
+  Status LoadSequences();
+  Status Apply(const Transition& t, const EncodedTransition& encoded);
+  // Stores the sequences if ids were handed out since the last durable save; inside the
+  // transaction, just before COMMIT. SequencesCommitted() reports that the COMMIT succeeded.
+  Status SaveSequences();
+  void SequencesCommitted() { sequences_dirty_ = false; }
 
  private:
   Status WriteNamespace(const NamespaceRecord& ns);
-  // Checks the execution's condition and returns the run's next_event_id before this transition.
-  Result<EventId> WriteExecution(const ExecutionWrite& write);
+  // Writes the execution row if its condition holds; returns the run's next_event_id before
+  // this transition, which appends `appended` events.
+  Result<EventId> WriteExecution(const ExecutionWrite& write, size_t appended);
+  Status ExplainExecutionConflict(const ExecutionWrite& write, EventId previous_next);
   Status WriteCurrent(const CurrentExecutionWrite& write);
   Status AppendHistory(const ExecutionRecord& record, EventId previous_next_event_id,
-                       const Transition& t);
+                       const Transition& t, const std::string& encoded_history);
   Status WriteTasks(const Transition& t);
   Status WriteTimers(const Transition& t);
-  Status WriteVisibility(const VisibilityRecord& v);
+  Status WriteVisibility(const VisibilityRecord& v, const EncodedTransition& encoded);
 
   sqlite::Connection* db_;
-  std::string scratch_;  // Reused serialization buffer: the writer is single-threaded.
+  int64_t next_task_id_ = 0;
+  int64_t next_timer_id_ = 0;
+  bool sequences_dirty_ = false;
 };
 
 }  // namespace endure::storage

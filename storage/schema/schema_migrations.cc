@@ -42,36 +42,44 @@ CREATE TABLE history (
   last_event_id   INTEGER NOT NULL,
   events          BLOB NOT NULL,
   PRIMARY KEY (run_id, first_event_id)
-);
+) WITHOUT ROWID;
 
--- The durable matching backlog: workflow, activity and query tasks.
+-- The durable matching backlog: workflow, activity and query tasks, in task_id order per queue.
 CREATE TABLE tasks (
-  task_id       INTEGER PRIMARY KEY AUTOINCREMENT,
   namespace_id  TEXT NOT NULL,
   task_queue    TEXT NOT NULL,
   kind          INTEGER NOT NULL,
+  task_id       INTEGER NOT NULL,  -- from sequences: increases in commit order, never reused
   workflow_id   TEXT NOT NULL,
   run_id        TEXT NOT NULL,
   ref           INTEGER NOT NULL,  -- scheduled event id, or the query's sequence number
   create_time   INTEGER NOT NULL,  -- unix nanoseconds
-  payload       BLOB NOT NULL
-);
+  payload       BLOB NOT NULL,
+  PRIMARY KEY (namespace_id, task_queue, kind, task_id)
+) WITHOUT ROWID;
 CREATE UNIQUE INDEX tasks_by_key ON tasks (run_id, kind, ref);
-CREATE INDEX tasks_by_queue ON tasks (namespace_id, task_queue, kind, task_id);
 
 -- Durable timers: user timers, activity and workflow-task timeouts, retries, run timeouts.
 CREATE TABLE timers (
-  timer_id      INTEGER PRIMARY KEY AUTOINCREMENT,
   fire_time     INTEGER NOT NULL,  -- unix nanoseconds
+  timer_id      INTEGER NOT NULL,  -- from sequences; orders timers that fire at the same time
   namespace_id  TEXT NOT NULL,
   workflow_id   TEXT NOT NULL,
   run_id        TEXT NOT NULL,
   kind          INTEGER NOT NULL,
   ref           INTEGER NOT NULL,  -- the event id the timer belongs to
-  payload       BLOB NOT NULL
-);
+  payload       BLOB NOT NULL,
+  PRIMARY KEY (fire_time, timer_id)
+) WITHOUT ROWID;
 CREATE UNIQUE INDEX timers_by_key ON timers (run_id, kind, ref);
-CREATE INDEX timers_by_fire_time ON timers (fire_time, timer_id);
+
+-- The next task and timer ids. The writer hands ids out from memory and stores the next one
+-- with each commit, so an id is never handed out twice, even across restarts.
+CREATE TABLE sequences (
+  name        TEXT PRIMARY KEY,
+  next_value  INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO sequences (name, next_value) VALUES ('task_id', 1), ('timer_id', 1);
 
 -- What List/CountWorkflowExecutions search: one row per run.
 CREATE TABLE visibility (
@@ -92,7 +100,8 @@ CREATE TABLE visibility (
 CREATE INDEX visibility_by_start ON visibility (namespace_id, start_time DESC, run_id);
 CREATE INDEX visibility_by_workflow_id ON visibility (namespace_id, workflow_id);
 CREATE INDEX visibility_by_type ON visibility (namespace_id, workflow_type, start_time DESC);
-CREATE INDEX visibility_by_status ON visibility (namespace_id, status, start_time DESC);
+-- No index on status: it changes with every update of a run, and maintaining an index on it
+-- would cost every transition; filters on status scan one of the indexes above.
 )sql";
 
 constexpr Migration kMigrations[] = {

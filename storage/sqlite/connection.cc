@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <cstring>
+#include <mutex>
 #include <utility>
 
 namespace endure::storage::sqlite {
@@ -68,6 +69,20 @@ Statement& Statement::BindBlob(int index, std::string_view bytes) {
   return *this;
 }
 
+Statement& Statement::BindRef(int index, std::string_view text) {
+  int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC,
+                               SQLITE_UTF8);
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+  return *this;
+}
+
+Statement& Statement::BindBlobRef(int index, std::string_view bytes) {
+  int rc = sqlite3_bind_blob64(stmt_, index, bytes.empty() ? "" : bytes.data(), bytes.size(),
+                               SQLITE_STATIC);
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+  return *this;
+}
+
 Statement& Statement::BindNull(int index) {
   int rc = sqlite3_bind_null(stmt_, index);
   if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
@@ -118,7 +133,19 @@ bool Statement::ColumnIsNull(int column) const {
 
 // --- Connection -----------------------------------------------------------------------------
 
+namespace {
+
+// Process-wide settings, applied once before SQLite initialises. Memory statistics cost a
+// global mutex on every allocation and Endure does not read them.
+void ConfigureSqliteOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, OpenMode mode) {
+  ConfigureSqliteOnce();
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
   flags |= mode == OpenMode::kReadOnly ? SQLITE_OPEN_READONLY
                                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -134,6 +161,9 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Op
   sqlite3_extended_result_codes(db, 1);
   // A busy reader or a checkpoint can hold a lock briefly; wait instead of failing.
   sqlite3_busy_timeout(db, 5000);
+  // More lookaside slots than the default 100: the writer's statements open many cursors per
+  // transaction, and lookaside spares malloc for each.
+  sqlite3_db_config(db, SQLITE_DBCONFIG_LOOKASIDE, nullptr, 1200, 1000);
   return std::unique_ptr<Connection>(new Connection(db, path));
 }
 
@@ -168,6 +198,11 @@ Result<StatementLease> Connection::Cached(const char* sql) {
   Statement* raw = owned.get();
   cache_.emplace(sql, std::move(owned));
   return StatementLease(raw);
+}
+
+Status Connection::ExecCached(const char* sql) {
+  ENDURE_ASSIGN_OR_RETURN(auto stmt, Cached(sql));
+  return stmt->Run();
 }
 
 Result<int64_t> Connection::QueryInt(std::string_view sql) {

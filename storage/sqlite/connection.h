@@ -31,8 +31,12 @@ class Statement {
   ~Statement();
 
   Statement& Bind(int index, int64_t value);
-  Statement& Bind(int index, std::string_view text);
-  Statement& BindBlob(int index, std::string_view bytes);
+  Statement& Bind(int index, std::string_view text);  // Copies the text.
+  Statement& BindBlob(int index, std::string_view bytes);  // Copies the bytes.
+  // Bind without copying: the caller keeps the memory alive until the statement is reset (for
+  // a leased statement, until the lease ends). For the writer's hot path.
+  Statement& BindRef(int index, std::string_view text);
+  Statement& BindBlobRef(int index, std::string_view bytes);
   Statement& BindNull(int index);
 
   // Advances to the next row: true when a row is available, false when done.
@@ -90,6 +94,8 @@ class Connection {
   // A statement prepared once per connection (keyed by the address of `sql`, a literal or a
   // static string). A statement must not be leased twice at once.
   Result<StatementLease> Cached(const char* sql);
+  // Runs one statement that returns no rows, prepared once (for hot paths such as SAVEPOINT).
+  Status ExecCached(const char* sql);
   // Runs a query that yields one integer (e.g. a PRAGMA).
   Result<int64_t> QueryInt(std::string_view sql);
 

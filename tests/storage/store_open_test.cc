@@ -14,12 +14,17 @@ namespace {
 using testing::TempDir;
 using testing::ToyRun;
 
-Result<std::unique_ptr<Store>> OpenAt(const std::string& path,
-                                      std::span<const Migration> migrations = {}) {
+Result<std::unique_ptr<Store>> OpenAt(const std::string& path) {
   StoreOptions options;
   options.path = path;
-  options.migrations = migrations;
   return Store::Open(options);
+}
+
+// Runs a test's own migrations on the file, as Store::Open runs Endure's.
+Status MigrateAt(const std::string& path, std::span<const Migration> migrations) {
+  auto db = sqlite::Connection::Open(path, sqlite::OpenMode::kReadWriteCreate);
+  if (!db.ok()) return db.status();
+  return Migrate(**db, migrations);
 }
 
 int64_t QueryInt(const std::string& path, const std::string& sql) {
@@ -48,12 +53,11 @@ constexpr Migration kBroken[] = {
 TEST(StoreOpenTest, MigratesAnOlderSchemaAndKeepsABackup) {
   TempDir dir;
   const std::string path = dir.File("old.db");
-  ASSERT_TRUE(OpenAt(path, kOld).ok());
+  ASSERT_TRUE(MigrateAt(path, kOld).ok());
   ASSERT_EQ(QueryInt(path, "PRAGMA user_version"), 1);
 
-  auto store = OpenAt(path, kNew);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  store->reset();
+  Status migrated = MigrateAt(path, kNew);
+  ASSERT_TRUE(migrated.ok()) << migrated.ToString();
   EXPECT_EQ(QueryInt(path, "PRAGMA user_version"), 3);
   EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM notes WHERE author = 'unknown'"), 1);
   // The backup is the database as it was before the migration.
@@ -65,11 +69,11 @@ TEST(StoreOpenTest, MigratesAnOlderSchemaAndKeepsABackup) {
 TEST(StoreOpenTest, FailedMigrationChangesNothing) {
   TempDir dir;
   const std::string path = dir.File("old.db");
-  ASSERT_TRUE(OpenAt(path, kOld).ok());
-  auto store = OpenAt(path, kBroken);
-  ASSERT_FALSE(store.ok());
-  EXPECT_NE(store.status().message().find("schema migration to version 3"), std::string::npos)
-      << store.status().ToString();
+  ASSERT_TRUE(MigrateAt(path, kOld).ok());
+  Status failed = MigrateAt(path, kBroken);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.message().find("schema migration to version 3"), std::string::npos)
+      << failed.ToString();
   EXPECT_EQ(QueryInt(path, "PRAGMA user_version"), 1);
   EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM pragma_table_info('notes')"), 2);
 }
@@ -77,13 +81,25 @@ TEST(StoreOpenTest, FailedMigrationChangesNothing) {
 TEST(StoreOpenTest, RefusesADatabaseFromANewerEndure) {
   TempDir dir;
   const std::string path = dir.File("new.db");
-  ASSERT_TRUE(OpenAt(path, kNew).ok());
-  auto store = OpenAt(path, kOld);
-  ASSERT_FALSE(store.ok());
-  EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(store.status().message().find("schema version 3, newer"), std::string::npos)
-      << store.status().ToString();
+  ASSERT_TRUE(MigrateAt(path, kNew).ok());
+  Status refused = MigrateAt(path, kOld);
+  EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.message().find("schema version 3, newer"), std::string::npos)
+      << refused.ToString();
   EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM notes"), 1);
+
+  // Endure's own store refuses a file from the future in the same way.
+  const std::string future = dir.File("future.db");
+  ASSERT_TRUE(OpenAt(future).ok());
+  {
+    auto db = sqlite::Connection::Open(future, sqlite::OpenMode::kReadWriteCreate);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("PRAGMA user_version = 999").ok());
+  }
+  auto store = OpenAt(future);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("schema version 999, newer"), std::string::npos)
+      << store.status().ToString();
 }
 
 TEST(StoreOpenTest, RefusesAnotherApplicationsDatabase) {

@@ -195,16 +195,24 @@ TEST_F(StoreTest, FailedTransitionLeavesItsBatchNeighboursCommitted) {
   ToyRun stale{WorkflowId("wf-stale"), RunId("run-stale")};
   ASSERT_TRUE(store_->Commit(stale.Start()).ok());
 
-  // Hold the writer inside a callback so the next submissions queue up and commit as one batch.
+  // Hold the writer at its sync point so that every submission below queues up and they all
+  // commit in one batch.
   std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
   std::promise<void> holding;
-  ToyRun blocker{WorkflowId("wf-block"), RunId("run-block")};
-  store_->Submit(blocker.Start(), [&](Status) {
-    holding.set_value();
-    release.get_future().wait();
-  });
-  holding.get_future().wait();
-  const uint64_t transactions_before = store_->writer_stats().transactions;
+  std::atomic<bool> hold_next{true};
+  store_.reset();
+  StoreOptions options;
+  options.path = dir_.File("endure.db");
+  options.before_batch_for_testing = [&] {
+    if (hold_next.exchange(false)) {
+      holding.set_value();
+      released.wait();
+    }
+  };
+  auto reopened = Store::Open(options);
+  ASSERT_TRUE(reopened.ok());
+  store_ = std::move(reopened).value();
 
   constexpr int kRuns = 9;
   std::vector<std::future<Status>> outcomes;
@@ -215,10 +223,11 @@ TEST_F(StoreTest, FailedTransitionLeavesItsBatchNeighboursCommitted) {
   for (int i = 0; i < kRuns; ++i) {
     auto outcome = std::make_shared<std::promise<Status>>();
     outcomes.push_back(outcome->get_future());
-    // The middle one conflicts; so does one that is full of bad history.
+    // One conflicts (the run exists), one carries a gap in its history.
     Transition t = i == 4 ? stale.Start() : runs[i].Start();
     if (i == 7) t.events[1].set_event_id(99);
     store_->Submit(std::move(t), [outcome](Status s) { outcome->set_value(std::move(s)); });
+    if (i == 0) holding.get_future().wait();  // The writer woke for the first and now waits.
   }
   release.set_value();
 
@@ -234,9 +243,38 @@ TEST_F(StoreTest, FailedTransitionLeavesItsBatchNeighboursCommitted) {
     }
   }
   EXPECT_EQ(store_->GetExecution(runs[7].run_id).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(store_->writer_stats().transactions, transactions_before + 1)
+  EXPECT_EQ(store_->writer_stats().transactions, 1u)
       << "the nine transitions should have shared one SQLite transaction";
+  EXPECT_EQ(store_->writer_stats().transitions, 7u);
+  EXPECT_EQ(store_->writer_stats().failed, 2u);
   EXPECT_TRUE(Consistent(stale.run_id).ok());
+}
+
+TEST_F(StoreTest, TaskIdsIncreaseAcrossRestarts) {
+  int64_t highest = 0;
+  for (int round = 0; round < 3; ++round) {
+    std::vector<RunId> runs;
+    for (int i = 0; i < 4; ++i) {
+      std::string id = std::to_string(round) + "-" + std::to_string(i);
+      ToyRun run{WorkflowId("wf-" + id), RunId("run-" + id)};
+      ASSERT_TRUE(store_->Commit(run.Start()).ok());
+      runs.push_back(run.run_id);
+    }
+    auto tasks = store_->ReadTasks(kNamespace, "queue", TaskKind::kWorkflow, 0, 100);
+    ASSERT_TRUE(tasks.ok());
+    ASSERT_EQ(tasks->size(), 4u);
+    for (const TaskRow& task : *tasks) {
+      EXPECT_GT(task.task_id, highest) << "a task id was handed out twice";
+    }
+    highest = tasks->back().task_id;
+    // Consume every task, as matching would: no row is left to remember the highest id.
+    Transition consume;
+    for (const RunId& run : runs) {
+      consume.tasks_deleted.push_back({run, static_cast<int>(TaskKind::kWorkflow), 3});
+    }
+    ASSERT_TRUE(store_->Commit(consume).ok());
+    Reopen();
+  }
 }
 
 TEST_F(StoreTest, ConcurrentWritersAllLand) {

@@ -1,8 +1,8 @@
 #include "tests/storage/store_test_util.h"
 
-#include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "storage/sqlite/connection.h"
@@ -10,7 +10,8 @@
 namespace endure::storage::testing {
 
 TempDir::TempDir() {
-  std::string pattern = ::testing::TempDir() + "endure-test-XXXXXX";
+  const char* base = std::getenv("TEST_TMPDIR");  // Set by test runners that sandbox /tmp.
+  std::string pattern = std::string(base ? base : "/tmp") + "/endure-test-XXXXXX";
   char* made = mkdtemp(pattern.data());
   ENDURE_CHECK(made != nullptr) << "mkdtemp failed for " << pattern;
   path_ = made;
