@@ -7,9 +7,9 @@ namespace endure::storage {
 
 Result<std::unique_ptr<GroupCommitWriter>> GroupCommitWriter::Start(
     std::unique_ptr<sqlite::Connection> db, Env* env, int max_batch,
-    std::function<void()> before_batch) {
-  std::unique_ptr<GroupCommitWriter> writer(
-      new GroupCommitWriter(std::move(db), max_batch, std::move(before_batch)));
+    std::function<void()> before_batch, std::unique_ptr<WalSync> wal_sync) {
+  std::unique_ptr<GroupCommitWriter> writer(new GroupCommitWriter(
+      std::move(db), max_batch, std::move(before_batch), std::move(wal_sync)));
   ENDURE_RETURN_IF_ERROR(writer->writer_.LoadSequences());
   writer->acknowledger_ = env->StartThread("endure-acks", [w = writer.get()] { w->Acknowledge(); });
   writer->thread_ = env->StartThread("endure-writer", [w = writer.get()] { w->Run(); });
@@ -17,11 +17,13 @@ Result<std::unique_ptr<GroupCommitWriter>> GroupCommitWriter::Start(
 }
 
 GroupCommitWriter::GroupCommitWriter(std::unique_ptr<sqlite::Connection> db, int max_batch,
-                                     std::function<void()> before_batch)
+                                     std::function<void()> before_batch,
+                                     std::unique_ptr<WalSync> wal_sync)
     : db_(std::move(db)),
       writer_(db_.get()),
       max_batch_(max_batch < 1 ? 1 : static_cast<size_t>(max_batch)),
-      before_batch_(std::move(before_batch)) {}
+      before_batch_(std::move(before_batch)),
+      wal_sync_(std::move(wal_sync)) {}
 
 GroupCommitWriter::~GroupCommitWriter() {
   if (thread_ == nullptr) return;  // Never started.
@@ -117,16 +119,20 @@ void GroupCommitWriter::CommitBatch(std::vector<Pending>& batch) {
 
 void GroupCommitWriter::Acknowledge() {
   for (;;) {
-    Outcomes next;
+    std::deque<Outcomes> ready;
     {
       std::unique_lock lock(outcomes_mu_);
       outcomes_ready_.wait(lock, [this] { return writer_done_ || !outcomes_.empty(); });
       if (outcomes_.empty()) return;  // The writer has stopped and everything is told.
-      next = std::move(outcomes_.front());
-      outcomes_.pop_front();
+      ready.swap(outcomes_);
     }
-    for (size_t i = 0; i < next.callbacks.size(); ++i) {
-      next.callbacks[i](std::move(next.results[i]));
+    // Every batch taken here was committed before this flush began, so one flush covers all.
+    Status durable = wal_sync_ ? wal_sync_->Sync() : Status::Ok();
+    for (Outcomes& outcomes : ready) {
+      for (size_t i = 0; i < outcomes.callbacks.size(); ++i) {
+        Status& result = outcomes.results[i];
+        outcomes.callbacks[i](result.ok() ? durable : std::move(result));
+      }
     }
   }
 }

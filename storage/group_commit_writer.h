@@ -15,10 +15,14 @@
 //                      |          \--COMMIT fails--> every applied one reported with the error
 //                      \--fails--> reported with its error; the others are applied again
 //
-// Callbacks run after the commit is durable (at the configured synchronous level), in commit
-// order, on a second thread (the acknowledger), so that waking callers never delays the next
-// batch; a callback must be short. Destruction stops intake, commits everything already
-// queued, runs its callbacks, and joins both threads.
+// Callbacks run on a second thread (the acknowledger), in commit order, so that waking callers
+// never delays the next batch; a callback must be short. With a WalSync, the acknowledger first
+// flushes the WAL (one fdatasync for every batch committed since the last one) and only then
+// reports success: the writer commits at synchronous=NORMAL and goes on with the next batch
+// while the flush runs. Other connections may read a commit before that flush completes, as in
+// other databases with group commit; no caller is told it succeeded before it is durable.
+// Destruction stops intake, commits everything already queued, runs its callbacks, and joins
+// both threads.
 #pragma once
 
 #include <atomic>
@@ -35,6 +39,7 @@
 #include "storage/records.h"
 #include "storage/sqlite/connection.h"
 #include "storage/transition_writer.h"
+#include "storage/wal_sync.h"
 
 namespace endure::storage {
 
@@ -51,9 +56,10 @@ class GroupCommitWriter {
   // Starts the writer on `db` (migrated and configured). `before_batch`, if set, runs on the
   // writer thread each time it wakes to work, before it takes the queued transitions: a sync
   // point for tests.
+  // `wal_sync`, if set, flushes the WAL before acknowledgements (durability FULL).
   static Result<std::unique_ptr<GroupCommitWriter>> Start(
       std::unique_ptr<sqlite::Connection> db, Env* env, int max_batch,
-      std::function<void()> before_batch = nullptr);
+      std::function<void()> before_batch, std::unique_ptr<WalSync> wal_sync);
   ~GroupCommitWriter();
   GroupCommitWriter(const GroupCommitWriter&) = delete;
   GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
@@ -80,7 +86,7 @@ class GroupCommitWriter {
   };
 
   GroupCommitWriter(std::unique_ptr<sqlite::Connection> db, int max_batch,
-                    std::function<void()> before_batch);
+                    std::function<void()> before_batch, std::unique_ptr<WalSync> wal_sync);
   void Run();
   // Moves queued transitions into `batch` up to max_batch; returns how many. Holds mu_.
   size_t TakeQueued(std::vector<Pending>& batch);
@@ -96,6 +102,7 @@ class GroupCommitWriter {
   TransitionWriter writer_;
   const size_t max_batch_;
   const std::function<void()> before_batch_;
+  const std::unique_ptr<WalSync> wal_sync_;  // Used by the acknowledger only.
 
   mutable std::mutex mu_;
   std::condition_variable wake_;

@@ -37,8 +37,10 @@ enum class Durability {
 struct StoreOptions {
   std::string path;  // The database file; created if missing.
   Durability durability = Durability::kFull;
-  // Transitions committed together at most; 1 gives one SQLite transaction per transition.
-  int max_batch = 1024;
+  // Group commit (the default): many transitions share one SQLite transaction and one flush of
+  // the WAL. Off: every transition is its own transaction, flushed inside its own COMMIT; the
+  // baseline group commit is measured against, and nothing else should want it.
+  bool group_commit = true;
   int max_readers = 8;
   // Caps the file at this many pages (of 4 KiB); a write past it fails with RESOURCE_EXHAUSTED.
   std::optional<int64_t> max_page_count;

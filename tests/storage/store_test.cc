@@ -7,6 +7,7 @@
 #include <future>
 #include <thread>
 
+#include "storage/wal_sync.h"
 #include "tests/storage/store_test_util.h"
 
 namespace endure::storage {
@@ -338,6 +339,75 @@ TEST_F(StoreTest, VisibilityRoundTrips) {
   EXPECT_EQ(v->memo.fields().at("note").data(), "\"hello\"");
   EXPECT_EQ(v->close_time, TimePoint(std::chrono::seconds(2000)));
   EXPECT_EQ(v->history_size_bytes, 512);
+}
+
+}  // namespace
+}  // namespace endure::storage
+
+namespace endure::storage {
+namespace {
+
+// Every combination of durability and group commit stores the same state.
+class StoreModeTest
+    : public ::testing::TestWithParam<std::tuple<Durability, bool /*group_commit*/>> {};
+
+TEST_P(StoreModeTest, CommitsAndReopens) {
+  TempDir dir;
+  StoreOptions options;
+  options.path = dir.File("modes.db");
+  options.durability = std::get<0>(GetParam());
+  options.group_commit = std::get<1>(GetParam());
+  std::vector<ToyRun> runs;
+  {
+    auto store = Store::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    std::vector<std::thread> writers;
+    for (int w = 0; w < 4; ++w) {
+      runs.push_back({WorkflowId("wf-" + std::to_string(w)), RunId("run-" + std::to_string(w))});
+    }
+    for (int w = 0; w < 4; ++w) {
+      writers.emplace_back([&, w] {
+        for (int step = 1; step <= 6; ++step) {
+          EXPECT_TRUE((*store)->Commit(runs[w].StepTo(step)).ok());
+        }
+      });
+    }
+    for (auto& t : writers) t.join();
+  }
+  auto store = Store::Open(options);
+  ASSERT_TRUE(store.ok());
+  auto raw = sqlite::Connection::Open(options.path, sqlite::OpenMode::kReadOnly);
+  for (const ToyRun& run : runs) {
+    Status s = testing::CheckRunConsistent(**store, **raw, run.run_id);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_EQ((*store)->GetExecution(run.run_id)->db_version, 6);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllModes, StoreModeTest,
+    ::testing::Combine(::testing::Values(Durability::kFull, Durability::kNormal),
+                       ::testing::Bool()),
+    [](const auto& mode) {
+      return std::string(std::get<0>(mode.param) == Durability::kFull ? "Full" : "Normal") +
+             (std::get<1>(mode.param) ? "Grouped" : "OneByOne");
+    });
+
+TEST(WalSyncTest, FlushesAnExistingWalAndNamesAMissingOne) {
+  TempDir dir;
+  StoreOptions options;
+  options.path = dir.File("sync.db");
+  auto store = Store::Open(options);
+  ASSERT_TRUE(store.ok());
+  ToyRun run{WorkflowId("wf"), RunId("run")};
+  ASSERT_TRUE((*store)->Commit(run.Start()).ok());  // The WAL exists after a commit.
+  WalSync sync(options.path);
+  EXPECT_TRUE(sync.Sync().ok());
+
+  WalSync missing(dir.File("nothing-here.db"));
+  Status s = missing.Sync();
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_NE(s.message().find("nothing-here.db-wal"), std::string::npos) << s.ToString();
 }
 
 }  // namespace

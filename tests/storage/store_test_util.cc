@@ -89,7 +89,7 @@ Transition Build(const ToyRun& run, int64_t version) {
   v.start_time = TimePoint(std::chrono::seconds(1'000));
   v.execution_time = v.start_time;
   v.history_length = last;
-  t.visibility = v;
+  if (run.visibility_every_step || version == 1 || version == ToyRun::kCloseStep) t.visibility = v;
   return t;
 }
 

@@ -37,6 +37,11 @@ struct ToyRun {
   WorkflowId workflow_id;
   RunId run_id;
   int events_per_step = 3;
+  // Off: visibility is written at the first step and at step kCloseStep only, as the engine
+  // writes it when a run starts and closes (the benchmarks' typical transition). On, every step
+  // rewrites it, which the consistency checks rely on.
+  bool visibility_every_step = true;
+  static constexpr int64_t kCloseStep = 20;
 
   Transition Start() const;
   // The transition from `current` (as last committed) to its next step.
