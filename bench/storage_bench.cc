@@ -70,7 +70,7 @@ void BM_CommitTransitions(benchmark::State& state) {
       run.visibility_every_step = false;
       version = 0;
     }
-    Status s = shared.store->Commit(run.StepTo(++version));
+    Status s = run.Commit(*shared.store, ++version);
     if (!s.ok()) state.SkipWithError(s.ToString().c_str());
   }
   state.SetItemsProcessed(state.iterations());
@@ -125,10 +125,12 @@ void BM_CommitPipelined(benchmark::State& state) {
       writer.run.visibility_every_step = false;
       writer.version = 0;
     }
-    shared.store->Submit(writer.run.StepTo(++writer.version), [&, w](Status s) {
-      if (!s.ok()) {
+    shared.store->Submit(writer.run.StepTo(++writer.version), [&, w](Result<Committed> r) {
+      if (r.ok()) {
+        round.writers[w].run.Committed(*r);
+      } else {
         std::lock_guard lock(round.mu);
-        round.error = s.ToString();
+        round.error = r.status().ToString();
       }
       submit_next(w);
     });
@@ -172,7 +174,7 @@ void BM_AppendEvents(benchmark::State& state) {
     t.execution = exec;
     t.events = prototype;
     for (int i = 0; i < per_transition; ++i) t.events[i].set_event_id(first + i);
-    Status s = shared.store->Commit(std::move(t));
+    Status s = shared.store->Commit(std::move(t)).status();
     if (!s.ok()) state.SkipWithError(s.ToString().c_str());
   }
   state.SetItemsProcessed(state.iterations() * per_transition);

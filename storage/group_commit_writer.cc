@@ -54,10 +54,10 @@ void GroupCommitWriter::Submit(Transition t, Callback done) {
   done(Unavailable("the store is closing"));
 }
 
-Status GroupCommitWriter::Commit(Transition t) {
-  std::promise<Status> outcome;
+Result<Committed> GroupCommitWriter::Commit(Transition t) {
+  std::promise<Result<Committed>> outcome;
   auto future = outcome.get_future();
-  Submit(std::move(t), [&outcome](Status s) { outcome.set_value(std::move(s)); });
+  Submit(std::move(t), [&outcome](Result<Committed> r) { outcome.set_value(std::move(r)); });
   return future.get();
 }
 
@@ -108,6 +108,7 @@ void GroupCommitWriter::CommitBatch(std::vector<Pending>& batch) {
   for (size_t i = 0; i < batch.size(); ++i) {
     (results[i].ok() ? transitions_ : failed_).fetch_add(1, std::memory_order_relaxed);
     outcomes.callbacks.push_back(std::move(batch[i].done));
+    outcomes.committed.push_back(std::move(batch[i].committed));
   }
   outcomes.results = std::move(results);
   {
@@ -131,7 +132,13 @@ void GroupCommitWriter::Acknowledge() {
     for (Outcomes& outcomes : ready) {
       for (size_t i = 0; i < outcomes.callbacks.size(); ++i) {
         Status& result = outcomes.results[i];
-        outcomes.callbacks[i](result.ok() ? durable : std::move(result));
+        if (!result.ok()) {
+          outcomes.callbacks[i](std::move(result));
+        } else if (!durable.ok()) {
+          outcomes.callbacks[i](durable);
+        } else {
+          outcomes.callbacks[i](std::move(outcomes.committed[i]));
+        }
       }
     }
   }
@@ -152,7 +159,7 @@ bool GroupCommitWriter::TryCommit(std::vector<Pending>& batch, std::vector<size_
   for (size_t n = 0; n < indexes.size(); ++n) {
     const size_t i = indexes[n];
     Status s = isolate ? db_->ExecCached("SAVEPOINT transition") : Status::Ok();
-    if (s.ok()) s = writer_.Apply(batch[i].transition, batch[i].encoded);
+    if (s.ok()) s = writer_.Apply(batch[i].transition, batch[i].encoded, &batch[i].committed);
     if (s.ok() && isolate) s = db_->ExecCached("RELEASE transition");
     if (s.ok()) {
       applied.push_back(i);

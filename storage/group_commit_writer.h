@@ -51,7 +51,7 @@ struct WriterStats {
 
 class GroupCommitWriter {
  public:
-  using Callback = std::function<void(Status)>;
+  using Callback = std::function<void(Result<Committed>)>;
 
   // Starts the writer on `db` (migrated and configured). `before_batch`, if set, runs on the
   // writer thread each time it wakes to work, before it takes the queued transitions: a sync
@@ -67,8 +67,8 @@ class GroupCommitWriter {
   // Queues `t`; `done` runs once with its outcome. After shutdown began, `done` gets UNAVAILABLE
   // at once.
   void Submit(Transition t, Callback done);
-  // Submits and waits for the outcome. Must not be called on the writer thread.
-  Status Commit(Transition t);
+  // Submits and waits for the outcome. Must not be called from a callback.
+  Result<Committed> Commit(Transition t);
 
   WriterStats stats() const;
 
@@ -77,12 +77,14 @@ class GroupCommitWriter {
     Transition transition;
     EncodedTransition encoded;
     Callback done;
+    Committed committed;  // Filled when applied.
   };
 
   // A committed batch whose callers are still to be told.
   struct Outcomes {
     std::vector<Callback> callbacks;
     std::vector<Status> results;
+    std::vector<Committed> committed;
   };
 
   GroupCommitWriter(std::unique_ptr<sqlite::Connection> db, int max_batch,

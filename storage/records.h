@@ -46,39 +46,50 @@ struct CurrentExecutionRecord {
 
 enum class TaskKind : int { kWorkflow = 1, kActivity = 2, kQuery = 3 };
 
-// Identifies a task or timer row within its run: the kind and the event (or query) it is for.
-struct RowKey {
-  RunId run_id;
-  int kind = 0;
-  int64_t ref = 0;
-  friend bool operator==(const RowKey&, const RowKey&) = default;
+// A task row's primary key. Tasks are an outbox: a transition creates them, and matching
+// deletes each by this key once it has handed the task over (or found it obsolete).
+struct TaskKey {
+  NamespaceId namespace_id;
+  std::string task_queue;
+  TaskKind kind = TaskKind::kWorkflow;
+  int64_t task_id = 0;
+  friend bool operator==(const TaskKey&, const TaskKey&) = default;
 };
 
 struct TaskRow {
-  int64_t task_id = 0;  // Assigned by the store; increases in commit order.
+  int64_t task_id = 0;  // Assigned by the store at commit: increases in commit order per store.
   NamespaceId namespace_id;
   std::string task_queue;
   TaskKind kind = TaskKind::kWorkflow;
   WorkflowId workflow_id;
   RunId run_id;
-  int64_t ref = 0;
+  int64_t ref = 0;  // The scheduled event id, or the query's sequence number.
   TimePoint create_time;
   std::string payload;
 
-  RowKey key() const { return {run_id, static_cast<int>(kind), ref}; }
+  TaskKey key() const { return {namespace_id, task_queue, kind, task_id}; }
+};
+
+// A timer row's primary key: the engine that created a timer knows when it fires, so it can
+// delete it without a second index.
+struct TimerKey {
+  TimePoint fire_time;
+  RunId run_id;
+  int kind = 0;
+  int64_t ref = 0;
+  friend bool operator==(const TimerKey&, const TimerKey&) = default;
 };
 
 struct TimerRow {
-  int64_t timer_id = 0;  // Assigned by the store.
   TimePoint fire_time;
   NamespaceId namespace_id;
   WorkflowId workflow_id;
   RunId run_id;
   int kind = 0;  // Defined by the engine (user timer, activity timeout, ...).
-  int64_t ref = 0;
+  int64_t ref = 0;  // The event id the timer belongs to.
   std::string payload;
 
-  RowKey key() const { return {run_id, kind, ref}; }
+  TimerKey key() const { return {fire_time, run_id, kind, ref}; }
 };
 
 struct VisibilityRecord {
@@ -111,15 +122,20 @@ struct CurrentExecutionWrite {
   std::optional<RunId> expected_run_id;
 };
 
+// What a committed transition reports back: the ids given to its tasks_created, in order.
+struct Committed {
+  std::vector<int64_t> task_ids;
+};
+
 struct Transition {
   std::optional<ExecutionWrite> execution;
   std::optional<CurrentExecutionWrite> current;
   // Appended as one batch to execution->record.run_id's history. The first event's id must be
   // the run's previous next_event_id; ids are dense; record.next_event_id is one past the last.
   std::vector<temporal::api::history::v1::HistoryEvent> events;
-  std::vector<RowKey> tasks_deleted;  // Deletions are applied before creations.
-  std::vector<TaskRow> tasks_created;
-  std::vector<RowKey> timers_deleted;
+  std::vector<TaskKey> tasks_deleted;  // Deletions are applied before creations.
+  std::vector<TaskRow> tasks_created;  // Their task_id is assigned by the store.
+  std::vector<TimerKey> timers_deleted;
   std::vector<TimerRow> timers_created;
   std::optional<VisibilityRecord> visibility;
   std::optional<NamespaceRecord> namespace_upsert;

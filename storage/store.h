@@ -60,7 +60,7 @@ class Store {
   void Submit(Transition t, GroupCommitWriter::Callback done) {
     writer_->Submit(std::move(t), std::move(done));
   }
-  Status Commit(Transition t) { return writer_->Commit(std::move(t)); }
+  Result<Committed> Commit(Transition t) { return writer_->Commit(std::move(t)); }
   WriterStats writer_stats() const { return writer_->stats(); }
 
   // Reads (see store_reads.h for each).

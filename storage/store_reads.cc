@@ -150,22 +150,21 @@ Result<std::vector<TaskRow>> ReadTasks(sqlite::Connection& db, const NamespaceId
 Result<std::vector<TimerRow>> ReadDueTimers(sqlite::Connection& db, TimePoint until,
                                             size_t limit) {
   ENDURE_ASSIGN_OR_RETURN(auto s, db.Cached(
-      "SELECT timer_id, fire_time, namespace_id, workflow_id, run_id, kind, ref, payload "
-      "FROM timers WHERE fire_time <= ?1 ORDER BY fire_time, timer_id LIMIT ?2"));
+      "SELECT fire_time, namespace_id, workflow_id, run_id, kind, ref, payload "
+      "FROM timers WHERE fire_time <= ?1 ORDER BY fire_time, run_id, kind, ref LIMIT ?2"));
   s->Bind(1, ToUnixNanos(until)).Bind(2, static_cast<int64_t>(limit));
   std::vector<TimerRow> out;
   for (;;) {
     ENDURE_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) break;
     TimerRow t;
-    t.timer_id = s->ColumnInt(0);
-    t.fire_time = FromUnixNanos(s->ColumnInt(1));
-    t.namespace_id = NamespaceId(std::string(s->ColumnText(2)));
-    t.workflow_id = WorkflowId(std::string(s->ColumnText(3)));
-    t.run_id = RunId(std::string(s->ColumnText(4)));
-    t.kind = static_cast<int>(s->ColumnInt(5));
-    t.ref = s->ColumnInt(6);
-    t.payload = std::string(s->ColumnBlob(7));
+    t.fire_time = FromUnixNanos(s->ColumnInt(0));
+    t.namespace_id = NamespaceId(std::string(s->ColumnText(1)));
+    t.workflow_id = WorkflowId(std::string(s->ColumnText(2)));
+    t.run_id = RunId(std::string(s->ColumnText(3)));
+    t.kind = static_cast<int>(s->ColumnInt(4));
+    t.ref = s->ColumnInt(5);
+    t.payload = std::string(s->ColumnBlob(6));
     out.push_back(std::move(t));
   }
   return out;

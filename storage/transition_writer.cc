@@ -41,20 +41,19 @@ EncodedTransition Encode(const Transition& t) {
 Status TransitionWriter::LoadSequences() {
   ENDURE_ASSIGN_OR_RETURN(next_task_id_, db_->QueryInt(
       "SELECT next_value FROM sequences WHERE name = 'task_id'"));
-  ENDURE_ASSIGN_OR_RETURN(next_timer_id_, db_->QueryInt(
-      "SELECT next_value FROM sequences WHERE name = 'timer_id'"));
   return Status::Ok();
 }
 
 Status TransitionWriter::SaveSequences() {
   if (!sequences_dirty_) return Status::Ok();
   ENDURE_ASSIGN_OR_RETURN(auto stmt, db_->Cached(
-      "UPDATE sequences SET next_value = CASE name WHEN 'task_id' THEN ?1 ELSE ?2 END"));
-  stmt->Bind(1, next_task_id_).Bind(2, next_timer_id_);
+      "UPDATE sequences SET next_value = ?1 WHERE name = 'task_id'"));
+  stmt->Bind(1, next_task_id_);
   return stmt->Run();
 }
 
-Status TransitionWriter::Apply(const Transition& t, const EncodedTransition& encoded) {
+Status TransitionWriter::Apply(const Transition& t, const EncodedTransition& encoded,
+                               Committed* committed) {
   if (t.namespace_upsert) ENDURE_RETURN_IF_ERROR(WriteNamespace(*t.namespace_upsert));
 
   if (!t.execution) {
@@ -64,7 +63,7 @@ Status TransitionWriter::Apply(const Transition& t, const EncodedTransition& enc
     ENDURE_RETURN_IF_ERROR(AppendHistory(t.execution->record, previous_next, t, encoded.history));
   }
   if (t.current) ENDURE_RETURN_IF_ERROR(WriteCurrent(*t.current));
-  ENDURE_RETURN_IF_ERROR(WriteTasks(t));
+  ENDURE_RETURN_IF_ERROR(WriteTasks(t, committed));
   ENDURE_RETURN_IF_ERROR(WriteTimers(t));
   if (t.visibility) ENDURE_RETURN_IF_ERROR(WriteVisibility(*t.visibility, encoded));
   return Status::Ok();
@@ -184,29 +183,33 @@ Status TransitionWriter::AppendHistory(const ExecutionRecord& record, EventId pr
   return stmt->Run();
 }
 
-Status TransitionWriter::WriteTasks(const Transition& t) {
+Status TransitionWriter::WriteTasks(const Transition& t, Committed* committed) {
   if (!t.tasks_deleted.empty()) {
     ENDURE_ASSIGN_OR_RETURN(auto del, db_->Cached(
-        "DELETE FROM tasks WHERE run_id = ?1 AND kind = ?2 AND ref = ?3"));
-    for (const RowKey& key : t.tasks_deleted) {
+        "DELETE FROM tasks WHERE namespace_id = ?1 AND task_queue = ?2 AND kind = ?3 "
+        "AND task_id = ?4"));
+    for (const TaskKey& key : t.tasks_deleted) {
       del->Reset();
-      del->BindRef(1, key.run_id.value()).Bind(2, key.kind).Bind(3, key.ref);
+      del->BindRef(1, key.namespace_id.value()).BindRef(2, key.task_queue);
+      del->Bind(3, static_cast<int64_t>(key.kind)).Bind(4, key.task_id);
       ENDURE_RETURN_IF_ERROR(del->Run());
     }
   }
+  committed->task_ids.clear();
   if (t.tasks_created.empty()) return Status::Ok();
   ENDURE_ASSIGN_OR_RETURN(auto ins, db_->Cached(
-      "INSERT INTO tasks (namespace_id, task_queue, kind, workflow_id, run_id, ref, create_time, "
-      "payload, task_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+      "INSERT INTO tasks (namespace_id, task_queue, kind, task_id, workflow_id, run_id, ref, "
+      "create_time, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
   for (const TaskRow& task : t.tasks_created) {
+    const int64_t task_id = next_task_id_++;
+    sequences_dirty_ = true;
     ins->Reset();
     ins->BindRef(1, task.namespace_id.value()).BindRef(2, task.task_queue);
-    ins->Bind(3, static_cast<int64_t>(task.kind)).BindRef(4, task.workflow_id.value());
-    ins->BindRef(5, task.run_id.value()).Bind(6, task.ref).Bind(7, ToUnixNanos(task.create_time));
-    ins->BindBlobRef(8, task.payload).Bind(9, next_task_id_++);
-    sequences_dirty_ = true;
-    Status status = ins->Run();
-    if (!status.ok()) return status.WithContext("creating task for run '" + task.run_id.value() + "'");
+    ins->Bind(3, static_cast<int64_t>(task.kind)).Bind(4, task_id);
+    ins->BindRef(5, task.workflow_id.value()).BindRef(6, task.run_id.value());
+    ins->Bind(7, task.ref).Bind(8, ToUnixNanos(task.create_time)).BindBlobRef(9, task.payload);
+    ENDURE_RETURN_IF_ERROR(ins->Run());
+    committed->task_ids.push_back(task_id);
   }
   return Status::Ok();
 }
@@ -214,26 +217,27 @@ Status TransitionWriter::WriteTasks(const Transition& t) {
 Status TransitionWriter::WriteTimers(const Transition& t) {
   if (!t.timers_deleted.empty()) {
     ENDURE_ASSIGN_OR_RETURN(auto del, db_->Cached(
-        "DELETE FROM timers WHERE run_id = ?1 AND kind = ?2 AND ref = ?3"));
-    for (const RowKey& key : t.timers_deleted) {
+        "DELETE FROM timers WHERE fire_time = ?1 AND run_id = ?2 AND kind = ?3 AND ref = ?4"));
+    for (const TimerKey& key : t.timers_deleted) {
       del->Reset();
-      del->BindRef(1, key.run_id.value()).Bind(2, key.kind).Bind(3, key.ref);
+      del->Bind(1, ToUnixNanos(key.fire_time)).BindRef(2, key.run_id.value());
+      del->Bind(3, key.kind).Bind(4, key.ref);
       ENDURE_RETURN_IF_ERROR(del->Run());
     }
   }
   if (t.timers_created.empty()) return Status::Ok();
   ENDURE_ASSIGN_OR_RETURN(auto ins, db_->Cached(
-      "INSERT INTO timers (fire_time, namespace_id, workflow_id, run_id, kind, ref, payload, "
-      "timer_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+      "INSERT INTO timers (fire_time, run_id, kind, ref, namespace_id, workflow_id, payload) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
   for (const TimerRow& timer : t.timers_created) {
     ins->Reset();
-    ins->Bind(1, ToUnixNanos(timer.fire_time)).BindRef(2, timer.namespace_id.value());
-    ins->BindRef(3, timer.workflow_id.value()).BindRef(4, timer.run_id.value());
-    ins->Bind(5, timer.kind).Bind(6, timer.ref).BindBlobRef(7, timer.payload);
-    ins->Bind(8, next_timer_id_++);
-    sequences_dirty_ = true;
+    ins->Bind(1, ToUnixNanos(timer.fire_time)).BindRef(2, timer.run_id.value());
+    ins->Bind(3, timer.kind).Bind(4, timer.ref).BindRef(5, timer.namespace_id.value());
+    ins->BindRef(6, timer.workflow_id.value()).BindBlobRef(7, timer.payload);
     Status status = ins->Run();
-    if (!status.ok()) return status.WithContext("creating timer for run '" + timer.run_id.value() + "'");
+    if (!status.ok()) {
+      return status.WithContext("creating timer for run '" + timer.run_id.value() + "'");
+    }
   }
   return Status::Ok();
 }

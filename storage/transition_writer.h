@@ -25,10 +25,11 @@ class TransitionWriter {
  public:
   explicit TransitionWriter(sqlite::Connection* db) : db_(db) {}
 
-  // Reads the task and timer id sequences; once, before the first Apply.
+  // Reads the task id sequence; once, before the first Apply.
   Status LoadSequences();
-  Status Apply(const Transition& t, const EncodedTransition& encoded);
-  // Stores the sequences if ids were handed out since the last durable save; inside the
+  // Applies `t`; fills `committed` with the ids given to its tasks.
+  Status Apply(const Transition& t, const EncodedTransition& encoded, Committed* committed);
+  // Stores the sequence if ids were handed out since the last durable save; inside the
   // transaction, just before COMMIT. SequencesCommitted() reports that the COMMIT succeeded.
   Status SaveSequences();
   void SequencesCommitted() { sequences_dirty_ = false; }
@@ -42,13 +43,12 @@ class TransitionWriter {
   Status WriteCurrent(const CurrentExecutionWrite& write);
   Status AppendHistory(const ExecutionRecord& record, EventId previous_next_event_id,
                        const Transition& t, const std::string& encoded_history);
-  Status WriteTasks(const Transition& t);
+  Status WriteTasks(const Transition& t, Committed* committed);
   Status WriteTimers(const Transition& t);
   Status WriteVisibility(const VisibilityRecord& v, const EncodedTransition& encoded);
 
   sqlite::Connection* db_;
   int64_t next_task_id_ = 0;
-  int64_t next_timer_id_ = 0;
   bool sequences_dirty_ = false;
 };
 

@@ -45,6 +45,7 @@ CREATE TABLE history (
 ) WITHOUT ROWID;
 
 -- The durable matching backlog: workflow, activity and query tasks, in task_id order per queue.
+-- An outbox: transitions insert, matching deletes by primary key.
 CREATE TABLE tasks (
   namespace_id  TEXT NOT NULL,
   task_queue    TEXT NOT NULL,
@@ -57,29 +58,26 @@ CREATE TABLE tasks (
   payload       BLOB NOT NULL,
   PRIMARY KEY (namespace_id, task_queue, kind, task_id)
 ) WITHOUT ROWID;
-CREATE UNIQUE INDEX tasks_by_key ON tasks (run_id, kind, ref);
 
 -- Durable timers: user timers, activity and workflow-task timeouts, retries, run timeouts.
 CREATE TABLE timers (
   fire_time     INTEGER NOT NULL,  -- unix nanoseconds
-  timer_id      INTEGER NOT NULL,  -- from sequences; orders timers that fire at the same time
-  namespace_id  TEXT NOT NULL,
-  workflow_id   TEXT NOT NULL,
   run_id        TEXT NOT NULL,
   kind          INTEGER NOT NULL,
   ref           INTEGER NOT NULL,  -- the event id the timer belongs to
+  namespace_id  TEXT NOT NULL,
+  workflow_id   TEXT NOT NULL,
   payload       BLOB NOT NULL,
-  PRIMARY KEY (fire_time, timer_id)
+  PRIMARY KEY (fire_time, run_id, kind, ref)
 ) WITHOUT ROWID;
-CREATE UNIQUE INDEX timers_by_key ON timers (run_id, kind, ref);
 
--- The next task and timer ids. The writer hands ids out from memory and stores the next one
--- with each commit, so an id is never handed out twice, even across restarts.
+-- The next task id. The writer hands ids out from memory and stores the next one with each
+-- commit, so an id is never handed out twice, even across restarts.
 CREATE TABLE sequences (
   name        TEXT PRIMARY KEY,
   next_value  INTEGER NOT NULL
 ) WITHOUT ROWID;
-INSERT INTO sequences (name, next_value) VALUES ('task_id', 1), ('timer_id', 1);
+INSERT INTO sequences (name, next_value) VALUES ('task_id', 1);
 
 -- What List/CountWorkflowExecutions search: one row per run.
 CREATE TABLE visibility (

@@ -140,7 +140,7 @@ TEST(StorageCrashTest, AcknowledgedTransitionsSurviveSigkill) {
     // And the store takes new writes.
     ToyRun probe{WorkflowId("probe-" + std::to_string(round)),
                  RunId("probe-" + std::to_string(round))};
-    ASSERT_TRUE((*store)->Commit(probe.Start()).ok());
+    ASSERT_TRUE(probe.Commit(**store, 1).ok());
   }
 
   // A final pass over everything ever written.

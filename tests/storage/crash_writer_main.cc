@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
         std::string id = "r" + round + "-t" + std::to_string(t) + "-" + std::to_string(k);
         ToyRun run{WorkflowId("wf-" + id), RunId(id)};
         for (int version = 1; version <= kStepsPerRun; ++version) {
-          endure::Status s = (*store)->Commit(run.StepTo(version));
+          endure::Status s = run.Commit(**store, version);
           if (!s.ok()) {
             std::fprintf(stderr, "commit failed: %s\n", s.ToString().c_str());
             std::_Exit(1);

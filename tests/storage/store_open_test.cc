@@ -164,7 +164,7 @@ TEST(StoreOpenTest, FullDiskFailsTheWriteAndKeepsWhatWasCommitted) {
     ToyRun run{WorkflowId("wf-" + std::to_string(i)), RunId("run-" + std::to_string(i))};
     Transition t = run.Start();
     t.execution->record.state = std::string(8 * 1024, 'x');  // Fill the file quickly.
-    failure = (*store)->Commit(std::move(t));
+    failure = (*store)->Commit(std::move(t)).status();
     if (failure.ok()) committed.push_back(run);
   }
   ASSERT_FALSE(failure.ok()) << "the page limit was never reached";
@@ -186,7 +186,7 @@ TEST(StoreOpenTest, FullDiskFailsTheWriteAndKeepsWhatWasCommitted) {
   }
   EXPECT_EQ(testing::AllRunIds(path).size(), committed.size());
   ToyRun more{WorkflowId("wf-more"), RunId("run-more")};
-  EXPECT_TRUE((*reopened)->Commit(more.Start()).ok());
+  EXPECT_TRUE(more.Commit(**reopened, 1).ok());
 }
 
 }  // namespace

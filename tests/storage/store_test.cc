@@ -78,8 +78,8 @@ TEST_F(StoreTest, NamespacesRoundTripAndUpsert) {
 
 TEST_F(StoreTest, TransitionWritesEveryRowAndSurvivesReopen) {
   ToyRun run{WorkflowId("wf"), RunId("run-1")};
-  ASSERT_TRUE(store_->Commit(run.Start()).ok());
-  ASSERT_TRUE(store_->Commit(run.StepTo(2)).ok());
+  ASSERT_TRUE(run.Commit(*store_, 1).ok());
+  ASSERT_TRUE(run.Commit(*store_, 2).ok());
   Reopen();
 
   EXPECT_TRUE(Consistent(run.run_id).ok()) << Consistent(run.run_id).ToString();
@@ -98,27 +98,27 @@ TEST_F(StoreTest, TransitionWritesEveryRowAndSurvivesReopen) {
 
 TEST_F(StoreTest, StaleVersionIsAbortedAndWritesNothing) {
   ToyRun run{WorkflowId("wf"), RunId("run-1")};
-  ASSERT_TRUE(store_->Commit(run.Start()).ok());
-  ASSERT_TRUE(store_->Commit(run.StepTo(2)).ok());
+  ASSERT_TRUE(run.Commit(*store_, 1).ok());
+  ASSERT_TRUE(run.Commit(*store_, 2).ok());
 
   // A second writer that read version 1 tries to move to 2 as well.
-  Status stale = store_->Commit(run.StepTo(2));
+  Status stale = run.Commit(*store_, 2);
   EXPECT_EQ(stale.code(), StatusCode::kAborted) << stale.ToString();
   EXPECT_NE(stale.message().find("expected db_version 1"), std::string::npos);
   EXPECT_TRUE(Consistent(run.run_id).ok()) << Consistent(run.run_id).ToString();
 
   // Creating a run that exists is a conflict too.
-  EXPECT_EQ(store_->Commit(run.Start()).code(), StatusCode::kAborted);
+  EXPECT_EQ(run.Commit(*store_, 1).code(), StatusCode::kAborted);
   EXPECT_TRUE(Consistent(run.run_id).ok());
 }
 
 TEST_F(StoreTest, CurrentRunConditionGuardsTheWorkflowId) {
   ToyRun first{WorkflowId("wf"), RunId("run-1")};
-  ASSERT_TRUE(store_->Commit(first.Start()).ok());
+  ASSERT_TRUE(first.Commit(*store_, 1).ok());
 
   // A second run of the same workflow id that believes there is no current run.
   ToyRun second{WorkflowId("wf"), RunId("run-2")};
-  EXPECT_EQ(store_->Commit(second.Start()).code(), StatusCode::kAborted);
+  EXPECT_EQ(second.Commit(*store_, 1).code(), StatusCode::kAborted);
   EXPECT_EQ(store_->GetExecution(second.run_id).status().code(), StatusCode::kNotFound);
 
   // With the right expectation it takes over.
@@ -130,30 +130,31 @@ TEST_F(StoreTest, CurrentRunConditionGuardsTheWorkflowId) {
 
 TEST_F(StoreTest, HistoryMustContinueDensely) {
   ToyRun run{WorkflowId("wf"), RunId("run-1")};
-  ASSERT_TRUE(store_->Commit(run.Start()).ok());
+  ASSERT_TRUE(run.Commit(*store_, 1).ok());
 
   Transition gap = run.StepTo(2);
   gap.events.erase(gap.events.begin());  // Starts at 5 instead of 4.
-  Status s = store_->Commit(gap);
+  Status s = store_->Commit(gap).status();
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
 
   Transition wrong_next = run.StepTo(2);
   wrong_next.execution->record.next_event_id = 42;
-  EXPECT_EQ(store_->Commit(wrong_next).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Commit(wrong_next).status().code(), StatusCode::kInvalidArgument);
 
   Transition orphan;
   orphan.events.push_back(MakeEvent(4));
-  EXPECT_EQ(store_->Commit(orphan).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Commit(orphan).status().code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(Consistent(run.run_id).ok());
 }
 
-TEST_F(StoreTest, DuplicateTaskFailsTheWholeTransition) {
+TEST_F(StoreTest, DuplicateTimerFailsTheWholeTransition) {
   ToyRun run{WorkflowId("wf"), RunId("run-1")};
-  ASSERT_TRUE(store_->Commit(run.Start()).ok());
+  ASSERT_TRUE(run.Commit(*store_, 1).ok());
   Transition t = run.StepTo(2);
-  t.tasks_deleted.clear();            // Keep the old task...
-  t.tasks_created[0].ref = 3;         // ...and create one with the same key.
-  Status s = store_->Commit(t);
+  t.timers_deleted.clear();  // Keep the old timer and create one with the same key.
+  t.timers_created[0].fire_time = TimePoint(std::chrono::seconds(1'003));
+  t.timers_created[0].ref = 3;
+  Status s = store_->Commit(t).status();
   EXPECT_EQ(s.code(), StatusCode::kAlreadyExists) << s.ToString();
   // Nothing of the transition is visible: not its events, timers or execution row.
   EXPECT_EQ(store_->GetExecution(run.run_id)->db_version, 1);
@@ -194,7 +195,7 @@ TEST_F(StoreTest, HistoryRangesAcrossBatchBoundaries) {
 
 TEST_F(StoreTest, FailedTransitionLeavesItsBatchNeighboursCommitted) {
   ToyRun stale{WorkflowId("wf-stale"), RunId("run-stale")};
-  ASSERT_TRUE(store_->Commit(stale.Start()).ok());
+  ASSERT_TRUE(stale.Commit(*store_, 1).ok());
 
   // Hold the writer at its sync point so that every submission below queues up and they all
   // commit in one batch.
@@ -227,7 +228,8 @@ TEST_F(StoreTest, FailedTransitionLeavesItsBatchNeighboursCommitted) {
     // One conflicts (the run exists), one carries a gap in its history.
     Transition t = i == 4 ? stale.Start() : runs[i].Start();
     if (i == 7) t.events[1].set_event_id(99);
-    store_->Submit(std::move(t), [outcome](Status s) { outcome->set_value(std::move(s)); });
+    store_->Submit(std::move(t),
+                   [outcome](Result<Committed> r) { outcome->set_value(r.status()); });
     if (i == 0) holding.get_future().wait();  // The writer woke for the first and now waits.
   }
   release.set_value();
@@ -258,7 +260,7 @@ TEST_F(StoreTest, TaskIdsIncreaseAcrossRestarts) {
     for (int i = 0; i < 4; ++i) {
       std::string id = std::to_string(round) + "-" + std::to_string(i);
       ToyRun run{WorkflowId("wf-" + id), RunId("run-" + id)};
-      ASSERT_TRUE(store_->Commit(run.Start()).ok());
+      ASSERT_TRUE(run.Commit(*store_, 1).ok());
       runs.push_back(run.run_id);
     }
     auto tasks = store_->ReadTasks(kNamespace, "queue", TaskKind::kWorkflow, 0, 100);
@@ -270,9 +272,7 @@ TEST_F(StoreTest, TaskIdsIncreaseAcrossRestarts) {
     highest = tasks->back().task_id;
     // Consume every task, as matching would: no row is left to remember the highest id.
     Transition consume;
-    for (const RunId& run : runs) {
-      consume.tasks_deleted.push_back({run, static_cast<int>(TaskKind::kWorkflow), 3});
-    }
+    for (const TaskRow& task : *tasks) consume.tasks_deleted.push_back(task.key());
     ASSERT_TRUE(store_->Commit(consume).ok());
     Reopen();
   }
@@ -290,7 +290,7 @@ TEST_F(StoreTest, ConcurrentWritersAllLand) {
         std::string id = std::to_string(t) + "-" + std::to_string(r);
         ToyRun run{WorkflowId("wf-" + id), RunId("run-" + id)};
         for (int step = 1; step <= kSteps; ++step) {
-          if (!store_->Commit(run.StepTo(step)).ok()) failures++;
+          if (!run.Commit(*store_, step).ok()) failures++;
         }
       }
     });
@@ -309,14 +309,14 @@ TEST_F(StoreTest, ConcurrentWritersAllLand) {
 TEST_F(StoreTest, TimersComeBackInFireTimeOrder) {
   for (int i = 0; i < 5; ++i) {
     ToyRun run{WorkflowId("wf-" + std::to_string(i)), RunId("run-" + std::to_string(i))};
-    ASSERT_TRUE(store_->Commit(run.Start()).ok());
+    ASSERT_TRUE(run.Commit(*store_, 1).ok());
   }
   // Each toy timer fires at 1000 + ref seconds; all refs are 3 after Start().
   EXPECT_EQ(store_->ReadDueTimers(TimePoint(std::chrono::seconds(1002)), 100)->size(), 0u);
   auto due = store_->ReadDueTimers(TimePoint(std::chrono::seconds(1003)), 100);
   ASSERT_EQ(due->size(), 5u);
   for (size_t i = 1; i < due->size(); ++i) {
-    EXPECT_LT((*due)[i - 1].timer_id, (*due)[i].timer_id);
+    EXPECT_LT((*due)[i - 1].run_id, (*due)[i].run_id);
   }
   EXPECT_EQ(store_->ReadDueTimers(TimePoint(std::chrono::seconds(1003)), 2)->size(), 2u);
   auto next = store_->NextTimerFireTime();
@@ -368,7 +368,7 @@ TEST_P(StoreModeTest, CommitsAndReopens) {
     for (int w = 0; w < 4; ++w) {
       writers.emplace_back([&, w] {
         for (int step = 1; step <= 6; ++step) {
-          EXPECT_TRUE((*store)->Commit(runs[w].StepTo(step)).ok());
+          EXPECT_TRUE(runs[w].Commit(**store, step).ok());
         }
       });
     }
@@ -400,7 +400,7 @@ TEST(WalSyncTest, FlushesAnExistingWalAndNamesAMissingOne) {
   auto store = Store::Open(options);
   ASSERT_TRUE(store.ok());
   ToyRun run{WorkflowId("wf"), RunId("run")};
-  ASSERT_TRUE((*store)->Commit(run.Start()).ok());  // The WAL exists after a commit.
+  ASSERT_TRUE(run.Commit(**store, 1).ok());  // The WAL exists after a commit.
   WalSync sync(options.path);
   EXPECT_TRUE(sync.Sync().ok());
 

@@ -36,6 +36,8 @@ temporal::api::history::v1::HistoryEvent MakeEvent(EventId id) {
 
 namespace {
 
+TimePoint ToyTimerFireTime(EventId ref) { return TimePoint(std::chrono::seconds(1'000 + ref)); }
+
 Transition Build(const ToyRun& run, int64_t version) {
   const EventId last = version * run.events_per_step;
   const EventId first = last - run.events_per_step + 1;
@@ -53,8 +55,10 @@ Transition Build(const ToyRun& run, int64_t version) {
   for (EventId id = first; id <= last; ++id) t.events.push_back(MakeEvent(id));
 
   if (version > 1) {
-    t.tasks_deleted.push_back({run.run_id, static_cast<int>(TaskKind::kWorkflow), first - 1});
-    t.timers_deleted.push_back({run.run_id, 7, first - 1});
+    if (run.last_task_id != 0) {
+      t.tasks_deleted.push_back({kNamespace, "queue", TaskKind::kWorkflow, run.last_task_id});
+    }
+    t.timers_deleted.push_back({ToyTimerFireTime(first - 1), run.run_id, 7, first - 1});
   } else {
     CurrentExecutionWrite current;
     current.record = {kNamespace, run.workflow_id, run.run_id, 1, "request-" + run.run_id.value()};
@@ -71,7 +75,7 @@ Transition Build(const ToyRun& run, int64_t version) {
   t.tasks_created.push_back(task);
 
   TimerRow timer;
-  timer.fire_time = TimePoint(std::chrono::seconds(1'000 + last));
+  timer.fire_time = ToyTimerFireTime(last);
   timer.namespace_id = kNamespace;
   timer.workflow_id = run.workflow_id;
   timer.run_id = run.run_id;
@@ -100,10 +104,14 @@ Status Breach(const RunId& run, const std::string& what) {
 }  // namespace
 
 Transition ToyRun::Start() const { return Build(*this, 1); }
-Transition ToyRun::Step(const ExecutionRecord& current) const {
-  return Build(*this, current.db_version + 1);
-}
 Transition ToyRun::StepTo(int64_t version) const { return Build(*this, version); }
+
+Status ToyRun::Commit(Store& store, int64_t version) {
+  auto committed = store.Commit(StepTo(version));
+  if (!committed.ok()) return committed.status();
+  Committed(*committed);
+  return Status::Ok();
+}
 
 Status CheckRunConsistent(Store& store, sqlite::Connection& raw, const RunId& run_id,
                           int events_per_step) {

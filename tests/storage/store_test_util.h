@@ -43,11 +43,17 @@ struct ToyRun {
   bool visibility_every_step = true;
   static constexpr int64_t kCloseStep = 20;
 
+  // The id the store gave the task of the last step committed through Commit(); the next step
+  // deletes that task, as matching would once it handed the task over.
+  int64_t last_task_id = 0;
+
   Transition Start() const;
-  // The transition from `current` (as last committed) to its next step.
-  Transition Step(const ExecutionRecord& current) const;
   // The transition to step `version` given that `version - 1` is committed.
   Transition StepTo(int64_t version) const;
+  // Commits step `version` and remembers its task's id.
+  Status Commit(Store& store, int64_t version);
+  // Remembers the task id of a step committed by other means (Submit).
+  void Committed(const storage::Committed& committed) { last_task_id = committed.task_ids.at(0); }
 };
 
 // Checks every invariant of a ToyRun's stored state; returns a description of the first breach.
