@@ -1,5 +1,8 @@
 #include "storage/transition_writer.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
 #include <string>
 
 #include "storage/time_codec.h"
@@ -15,22 +18,18 @@ std::string Describe(const ExecutionRecord& r) {
 
 EncodedTransition Encode(const Transition& t) {
   EncodedTransition out;
-  // A History is `repeated HistoryEvent events = 1`: each event as field 1, length-delimited.
-  // Writing that directly spares copying every event into a History message first.
-  size_t total = 0;
-  for (const auto& e : t.events) total += e.ByteSizeLong() + 11;
-  out.history.reserve(total);
-  for (const auto& e : t.events) {
-    out.history.push_back('\x0a');
-    for (uint64_t n = e.GetCachedSize(); ; n >>= 7) {
-      if (n < 0x80) {
-        out.history.push_back(static_cast<char>(n));
-        break;
-      }
-      out.history.push_back(static_cast<char>((n & 0x7f) | 0x80));
+  {
+    // A History is `repeated HistoryEvent events = 1`: each event as field 1, length-delimited.
+    // Writing that directly spares copying every event into a History message first.
+    google::protobuf::io::StringOutputStream stream(&out.history);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    constexpr uint32_t kEventsTag = (1 << 3) | 2;  // Field 1, wire type LEN.
+    for (const auto& e : t.events) {
+      coded.WriteTag(kEventsTag);
+      coded.WriteVarint32(static_cast<uint32_t>(e.ByteSizeLong()));
+      e.SerializeWithCachedSizes(&coded);
     }
-    e.AppendToString(&out.history);
-  }
+  }  // The coded stream trims the string to what was written when it goes.
   if (t.visibility) {
     t.visibility->memo.SerializeToString(&out.memo);
     t.visibility->search_attributes.SerializeToString(&out.search_attributes);

@@ -52,13 +52,13 @@ int RunStatus(const StatusOptions& o) {
   std::vector<std::string> names;
   for (const auto& ns : *namespaces) names.push_back(ns.info.name());
   const std::string path = std::filesystem::absolute(o.db_filename).string();
-  const std::string sync = o.durability == "normal" ? "NORMAL" : "FULL";
+  const std::string sync = o.durability == "normal" ? "NORMAL" : "FULL";  // For the text form.
 
   if (o.output == "json") {
     nlohmann::json j = {
         {"database", path},          {"created", !existed},
         {"schemaVersion", summary->schema_version},
-        {"journalMode", "wal"},      {"synchronous", sync},
+        {"journalMode", "wal"},      {"durability", o.durability},
         {"fileBytes", summary->file_bytes},
         {"namespaces", names},       {"executions", summary->executions},
         {"runningExecutions", summary->open_executions},
@@ -73,7 +73,9 @@ int RunStatus(const StatusOptions& o) {
   if (!ns_list.empty()) ns_list += ")";
   std::cout << "database     " << path << (existed ? "" : " (created)") << "\n"
             << "schema       version " << summary->schema_version << "\n"
-            << "durability   WAL, synchronous=" << sync << "\n"
+            << "durability   " << (sync == "FULL" ? "full: the WAL is flushed before each write is acknowledged"
+                                                   : "normal: the WAL is flushed at checkpoints")
+            << "\n"
             << "size         " << HumanBytes(summary->file_bytes) << "\n"
             << "namespaces   " << names.size() << ns_list << "\n"
             << "executions   " << summary->executions << " (" << summary->open_executions

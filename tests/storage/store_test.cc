@@ -7,6 +7,7 @@
 #include <future>
 #include <thread>
 
+#include "storage/transition_writer.h"
 #include "storage/wal_sync.h"
 #include "tests/storage/store_test_util.h"
 
@@ -408,6 +409,25 @@ TEST(WalSyncTest, FlushesAnExistingWalAndNamesAMissingOne) {
   Status s = missing.Sync();
   EXPECT_EQ(s.code(), StatusCode::kUnavailable);
   EXPECT_NE(s.message().find("nothing-here.db-wal"), std::string::npos) << s.ToString();
+}
+
+}  // namespace
+}  // namespace endure::storage
+
+namespace endure::storage {
+namespace {
+
+TEST(EncodeTest, HistoryBlobIsTheWireFormOfAHistory) {
+  Transition t;
+  temporal::api::history::v1::History expected;
+  for (EventId id = 1; id <= 5; ++id) {
+    t.events.push_back(MakeEvent(id));
+    *expected.add_events() = t.events.back();
+  }
+  t.events[2].mutable_timer_started_event_attributes()->set_timer_id(std::string(300, 'x'));
+  *expected.mutable_events(2) = t.events[2];  // A long event: a two-byte length prefix.
+  EXPECT_EQ(Encode(t).history, expected.SerializeAsString());
+  EXPECT_EQ(Encode(Transition{}).history, "");
 }
 
 }  // namespace
