@@ -1,7 +1,9 @@
 // Opening databases: migrations, files that are not ours, and running out of space.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
+#include <future>
 #include <fstream>
 
 #include "storage/schema/migrations.h"
@@ -187,6 +189,57 @@ TEST(StoreOpenTest, FullDiskFailsTheWriteAndKeepsWhatWasCommitted) {
   EXPECT_EQ(testing::AllRunIds(path).size(), committed.size());
   ToyRun more{WorkflowId("wf-more"), RunId("run-more")};
   EXPECT_TRUE(more.Commit(**reopened, 1).ok());
+}
+
+}  // namespace
+}  // namespace endure::storage
+
+namespace endure::storage {
+namespace {
+
+TEST(StoreOpenTest, FullDiskInABatchFailsOnlyTheTransitionThatDoesNotFit) {
+  TempDir dir;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> holding;
+  std::atomic<bool> hold_next{true};
+  StoreOptions options;
+  options.path = dir.File("batch-full.db");
+  options.max_page_count = 48;  // 192 KiB.
+  options.before_batch_for_testing = [&] {
+    if (hold_next.exchange(false)) {
+      holding.set_value();
+      released.wait();
+    }
+  };
+  auto store = Store::Open(options);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+
+  std::vector<std::future<Status>> outcomes;
+  std::vector<ToyRun> runs;
+  for (int i = 0; i < 6; ++i) {
+    runs.push_back({WorkflowId("wf-" + std::to_string(i)), RunId("run-" + std::to_string(i))});
+  }
+  for (int i = 0; i < 6; ++i) {
+    Transition t = runs[i].Start();
+    if (i == 2) t.execution->record.state = std::string(1 << 20, 'x');  // 1 MiB: cannot fit.
+    auto outcome = std::make_shared<std::promise<Status>>();
+    outcomes.push_back(outcome->get_future());
+    (*store)->Submit(std::move(t),
+                     [outcome](Result<Committed> r) { outcome->set_value(r.status()); });
+    if (i == 0) holding.get_future().wait();
+  }
+  release.set_value();
+  for (int i = 0; i < 6; ++i) {
+    Status s = outcomes[i].get();
+    if (i == 2) {
+      EXPECT_EQ(s.code(), StatusCode::kResourceExhausted) << s.ToString();
+    } else {
+      EXPECT_TRUE(s.ok()) << i << ": " << s.ToString();
+    }
+  }
+  EXPECT_EQ((*store)->GetExecution(runs[2].run_id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(testing::AllRunIds(options.path).size(), 5u);
 }
 
 }  // namespace
