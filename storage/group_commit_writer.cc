@@ -23,7 +23,8 @@ GroupCommitWriter::GroupCommitWriter(std::unique_ptr<sqlite::Connection> db, int
       writer_(db_.get()),
       max_batch_(max_batch < 1 ? 1 : static_cast<size_t>(max_batch)),
       before_batch_(std::move(before_batch)),
-      wal_sync_(std::move(wal_sync)) {}
+      wal_sync_(std::move(wal_sync)),
+      flush_idle_(wal_sync_ != nullptr) {}
 
 GroupCommitWriter::~GroupCommitWriter() {
   if (thread_ == nullptr) return;  // Never started.
@@ -128,7 +129,12 @@ void GroupCommitWriter::Acknowledge() {
       ready.swap(outcomes_);
     }
     // Every batch taken here was committed before this flush began, so one flush covers all.
-    Status durable = wal_sync_ ? wal_sync_->Sync() : Status::Ok();
+    Status durable = Status::Ok();
+    if (wal_sync_) {
+      flush_idle_.store(false, std::memory_order_release);
+      durable = wal_sync_->Sync();
+      flush_idle_.store(true, std::memory_order_release);
+    }
     for (Outcomes& outcomes : ready) {
       for (size_t i = 0; i < outcomes.callbacks.size(); ++i) {
         Status& result = outcomes.results[i];
@@ -163,9 +169,11 @@ bool GroupCommitWriter::TryCommit(std::vector<Pending>& batch, std::vector<size_
     if (s.ok() && isolate) s = db_->ExecCached("RELEASE transition");
     if (s.ok()) {
       applied.push_back(i);
-      if (n + 1 == indexes.size() && !isolate) {
+      if (n + 1 == indexes.size() && !isolate && !flush_idle_.load(std::memory_order_acquire)) {
         // Transitions that arrived while this batch was being applied join it rather than
-        // wait for the next commit: the batch grows to the offered load.
+        // wait for the next commit: the batch grows to the offered load. Unless the WAL flush
+        // is idle: then committing now starts the next flush at once, and what arrives goes
+        // into the next batch, applied while that flush runs.
         std::lock_guard lock(mu_);
         const size_t first_new = batch.size();
         const size_t taken = TakeQueued(batch);

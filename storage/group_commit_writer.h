@@ -1,9 +1,11 @@
 // GroupCommitWriter: the one thread that writes to the database.
 //
 // Callers queue Transitions; the writer takes everything queued (up to max_batch), applies them
-// in order within one SQLite transaction, takes in whatever was queued meanwhile (the batch
-// grows with the load instead of waiting for the next commit), commits once, and only then
-// reports each caller's status. So many transitions share one fsync, yet each fails alone: when a transition's
+// in order within one SQLite transaction, commits once, and only then reports each caller's
+// status. While the acknowledger is flushing the WAL, the writer also takes in whatever was
+// queued meanwhile (a commit now would only wait for that flush); when the flush is idle it
+// commits at once, so that the next flush starts and overlaps the next batch. Batch sizes so
+// follow the load and the flush latency, with no tuning. So many transitions share one fsync, yet each fails alone: when a transition's
 // condition fails (ABORTED) or its write fails, the transaction is rolled back and the batch
 // is applied again without it, this time with a SAVEPOINT around each transition so that any
 // further failure is undone alone. Savepoints cost two statements per transition, and failures
@@ -105,6 +107,9 @@ class GroupCommitWriter {
   const size_t max_batch_;
   const std::function<void()> before_batch_;
   const std::unique_ptr<WalSync> wal_sync_;  // Used by the acknowledger only.
+  // True unless the acknowledger is flushing the WAL. Without a WalSync it stays false: there
+  // is no flush to start early, so a batch always takes in what arrives meanwhile.
+  std::atomic<bool> flush_idle_{false};
 
   mutable std::mutex mu_;
   std::condition_variable wake_;
