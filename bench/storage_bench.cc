@@ -13,8 +13,8 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "storage/store.h"
@@ -181,7 +181,12 @@ void BM_AppendEvents(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * per_transition);
   if (state.thread_index() == 0) CloseShared(state);
 }
-BENCHMARK(BM_AppendEvents)->ArgName("events")->Arg(100)->Threads(1)->Threads(16)->UseRealTime()
+BENCHMARK(BM_AppendEvents)
+    ->ArgName("events")
+    ->Arg(100)
+    ->Threads(1)
+    ->Threads(16)
+    ->UseRealTime()
     ->MinTime(0.5);
 
 // Reads a 10,000-event history written in batches of range(0), in pages of 1,000 events.

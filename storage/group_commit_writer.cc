@@ -187,8 +187,7 @@ bool GroupCommitWriter::TryCommit(std::vector<Pending>& batch, std::vector<size_
       // Undo everything (SQLite may have already) and retry what was applied and what is left,
       // in the same order, without the failed transition.
       if (db_->InTransaction()) (void)db_->ExecCached("ROLLBACK");
-      applied.insert(applied.end(), indexes.begin() + static_cast<ptrdiff_t>(n) + 1,
-                     indexes.end());
+      applied.insert(applied.end(), indexes.begin() + static_cast<ptrdiff_t>(n) + 1, indexes.end());
       indexes = std::move(applied);
       return false;
     }

@@ -5,13 +5,13 @@
 // status. While the acknowledger is flushing the WAL, the writer also takes in whatever was
 // queued meanwhile (a commit now would only wait for that flush); when the flush is idle it
 // commits at once, so that the next flush starts and overlaps the next batch. Batch sizes so
-// follow the load and the flush latency, with no tuning. So many transitions share one fsync, yet each fails alone: when a transition's
-// condition fails (ABORTED) or its write fails, the transaction is rolled back and the batch
-// is applied again without it, this time with a SAVEPOINT around each transition so that any
-// further failure is undone alone. Savepoints cost two statements per transition, and failures
-// are rare, hence the optimistic first attempt. If SQLite abandons a transaction by itself
-// (possible after SQLITE_FULL or an I/O error), the batch is likewise retried without the
-// transition that failed.
+// follow the load and the flush latency, with no tuning. So many transitions share one fsync, yet
+// each fails alone: when a transition's condition fails (ABORTED) or its write fails, the
+// transaction is rolled back and the batch is applied again without it, this time with a SAVEPOINT
+// around each transition so that any further failure is undone alone. Savepoints cost two
+// statements per transition, and failures are rare, hence the optimistic first attempt. If SQLite
+// abandons a transaction by itself (possible after SQLITE_FULL or an I/O error), the batch is
+// likewise retried without the transition that failed.
 //
 //   queued --take--> applied --COMMIT ok--> acknowledged OK
 //                      |          \--COMMIT fails--> every applied one reported with the error
@@ -59,9 +59,10 @@ class GroupCommitWriter {
   // writer thread each time it wakes to work, before it takes the queued transitions: a sync
   // point for tests.
   // `wal_sync`, if set, flushes the WAL before acknowledgements (durability FULL).
-  static Result<std::unique_ptr<GroupCommitWriter>> Start(
-      std::unique_ptr<sqlite::Connection> db, Env* env, int max_batch,
-      std::function<void()> before_batch, std::unique_ptr<WalSync> wal_sync);
+  static Result<std::unique_ptr<GroupCommitWriter>> Start(std::unique_ptr<sqlite::Connection> db,
+                                                          Env* env, int max_batch,
+                                                          std::function<void()> before_batch,
+                                                          std::unique_ptr<WalSync> wal_sync);
   ~GroupCommitWriter();
   GroupCommitWriter(const GroupCommitWriter&) = delete;
   GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;

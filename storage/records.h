@@ -30,7 +30,7 @@ struct ExecutionRecord {
   NamespaceId namespace_id;
   WorkflowId workflow_id;
   RunId run_id;
-  int64_t db_version = 0;    // Incremented by every transition of this run; starts at 1.
+  int64_t db_version = 0;     // Incremented by every transition of this run; starts at 1.
   EventId next_event_id = 1;  // One past the last event in history.
   int status = 0;             // temporal.api.enums.v1.WorkflowExecutionStatus
   std::string state;          // The engine's mutable-state snapshot.
@@ -85,7 +85,7 @@ struct TimerRow {
   NamespaceId namespace_id;
   WorkflowId workflow_id;
   RunId run_id;
-  int kind = 0;  // Defined by the engine (user timer, activity timeout, ...).
+  int kind = 0;     // Defined by the engine (user timer, activity timeout, ...).
   int64_t ref = 0;  // The event id the timer belongs to.
   std::string payload;
 

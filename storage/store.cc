@@ -1,5 +1,7 @@
 #include "storage/store.h"
 
+#include "storage/schema/migrations.h"
+
 #include <string>
 
 namespace endure::storage {
@@ -48,11 +50,10 @@ Result<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
   if (options.durability == Durability::kFull && options.group_commit) {
     wal_sync = std::make_unique<WalSync>(options.path);
   }
-  ENDURE_ASSIGN_OR_RETURN(auto writer,
-                          GroupCommitWriter::Start(std::move(db).value(), options.env,
-                                                   options.group_commit ? kMaxBatch : 1,
-                                                   options.before_batch_for_testing,
-                                                   std::move(wal_sync)));
+  ENDURE_ASSIGN_OR_RETURN(
+      auto writer, GroupCommitWriter::Start(std::move(db).value(), options.env,
+                                            options.group_commit ? kMaxBatch : 1,
+                                            options.before_batch_for_testing, std::move(wal_sync)));
   return std::unique_ptr<Store>(new Store(std::move(options), std::move(writer)));
 }
 

@@ -24,7 +24,6 @@
 #include "storage/group_commit_writer.h"
 #include "storage/reader_pool.h"
 #include "storage/records.h"
-#include "storage/schema/migrations.h"
 #include "storage/store_reads.h"
 
 namespace endure::storage {
@@ -70,8 +69,10 @@ class Store {
   Result<ExecutionRecord> GetExecution(const RunId& run_id);
   Result<CurrentExecutionRecord> GetCurrentExecution(const NamespaceId& namespace_id,
                                                      const WorkflowId& workflow_id);
-  Result<std::vector<temporal::api::history::v1::HistoryEvent>> ReadHistory(
-      const RunId& run_id, EventId first_event_id, EventId next_event_id, size_t max_events);
+  Result<std::vector<temporal::api::history::v1::HistoryEvent>> ReadHistory(const RunId& run_id,
+                                                                            EventId first_event_id,
+                                                                            EventId next_event_id,
+                                                                            size_t max_events);
   Result<std::vector<TaskRow>> ReadTasks(const NamespaceId& namespace_id,
                                          const std::string& task_queue, TaskKind kind,
                                          int64_t after_task_id, size_t limit);

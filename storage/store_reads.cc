@@ -57,9 +57,10 @@ Result<std::vector<NamespaceRecord>> ListNamespaces(sqlite::Connection& db) {
 }
 
 Result<ExecutionRecord> GetExecution(sqlite::Connection& db, const RunId& run_id) {
-  ENDURE_ASSIGN_OR_RETURN(auto s, db.Cached(
-      "SELECT namespace_id, workflow_id, db_version, next_event_id, status, state "
-      "FROM executions WHERE run_id = ?1"));
+  ENDURE_ASSIGN_OR_RETURN(
+      auto s,
+      db.Cached("SELECT namespace_id, workflow_id, db_version, next_event_id, status, state "
+                "FROM executions WHERE run_id = ?1"));
   s->Bind(1, run_id.value());
   ENDURE_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return NotFound("run '" + run_id.value() + "' not found");
@@ -77,9 +78,9 @@ Result<ExecutionRecord> GetExecution(sqlite::Connection& db, const RunId& run_id
 Result<CurrentExecutionRecord> GetCurrentExecution(sqlite::Connection& db,
                                                    const NamespaceId& namespace_id,
                                                    const WorkflowId& workflow_id) {
-  ENDURE_ASSIGN_OR_RETURN(auto s, db.Cached(
-      "SELECT run_id, status, create_request_id FROM current_executions "
-      "WHERE namespace_id = ?1 AND workflow_id = ?2"));
+  ENDURE_ASSIGN_OR_RETURN(
+      auto s, db.Cached("SELECT run_id, status, create_request_id FROM current_executions "
+                        "WHERE namespace_id = ?1 AND workflow_id = ?2"));
   s->Bind(1, namespace_id.value()).Bind(2, workflow_id.value());
   ENDURE_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return NotFound("workflow '" + workflow_id.value() + "' not found");
@@ -92,16 +93,18 @@ Result<CurrentExecutionRecord> GetCurrentExecution(sqlite::Connection& db,
   return r;
 }
 
-Result<std::vector<temporal::api::history::v1::HistoryEvent>> ReadHistory(
-    sqlite::Connection& db, const RunId& run_id, EventId first_event_id, EventId next_event_id,
-    size_t max_events) {
+Result<std::vector<temporal::api::history::v1::HistoryEvent>> ReadHistory(sqlite::Connection& db,
+                                                                          const RunId& run_id,
+                                                                          EventId first_event_id,
+                                                                          EventId next_event_id,
+                                                                          size_t max_events) {
   // Start at the batch holding first_event_id (the greatest first_event_id not after it), then
   // walk batches in order: two index seeks, then a sequential range.
-  ENDURE_ASSIGN_OR_RETURN(auto s, db.Cached(
-      "SELECT events FROM history WHERE run_id = ?1 AND first_event_id >= "
-      "(SELECT coalesce(max(first_event_id), 0) FROM history "
-      " WHERE run_id = ?1 AND first_event_id <= ?2) "
-      "AND first_event_id < ?3 ORDER BY first_event_id"));
+  ENDURE_ASSIGN_OR_RETURN(
+      auto s, db.Cached("SELECT events FROM history WHERE run_id = ?1 AND first_event_id >= "
+                        "(SELECT coalesce(max(first_event_id), 0) FROM history "
+                        " WHERE run_id = ?1 AND first_event_id <= ?2) "
+                        "AND first_event_id < ?3 ORDER BY first_event_id"));
   s->Bind(1, run_id.value()).Bind(2, first_event_id).Bind(3, next_event_id);
   std::vector<temporal::api::history::v1::HistoryEvent> out;
   temporal::api::history::v1::History batch;
@@ -122,10 +125,11 @@ Result<std::vector<temporal::api::history::v1::HistoryEvent>> ReadHistory(
 Result<std::vector<TaskRow>> ReadTasks(sqlite::Connection& db, const NamespaceId& namespace_id,
                                        const std::string& task_queue, TaskKind kind,
                                        int64_t after_task_id, size_t limit) {
-  ENDURE_ASSIGN_OR_RETURN(auto s, db.Cached(
-      "SELECT task_id, workflow_id, run_id, ref, create_time, payload FROM tasks "
-      "WHERE namespace_id = ?1 AND task_queue = ?2 AND kind = ?3 AND task_id > ?4 "
-      "ORDER BY task_id LIMIT ?5"));
+  ENDURE_ASSIGN_OR_RETURN(
+      auto s,
+      db.Cached("SELECT task_id, workflow_id, run_id, ref, create_time, payload FROM tasks "
+                "WHERE namespace_id = ?1 AND task_queue = ?2 AND kind = ?3 AND task_id > ?4 "
+                "ORDER BY task_id LIMIT ?5"));
   s->Bind(1, namespace_id.value()).Bind(2, task_queue).Bind(3, static_cast<int64_t>(kind));
   s->Bind(4, after_task_id).Bind(5, static_cast<int64_t>(limit));
   std::vector<TaskRow> out;
@@ -147,11 +151,12 @@ Result<std::vector<TaskRow>> ReadTasks(sqlite::Connection& db, const NamespaceId
   return out;
 }
 
-Result<std::vector<TimerRow>> ReadDueTimers(sqlite::Connection& db, TimePoint until,
-                                            size_t limit) {
-  ENDURE_ASSIGN_OR_RETURN(auto s, db.Cached(
-      "SELECT fire_time, namespace_id, workflow_id, run_id, kind, ref, payload "
-      "FROM timers WHERE fire_time <= ?1 ORDER BY fire_time, run_id, kind, ref LIMIT ?2"));
+Result<std::vector<TimerRow>> ReadDueTimers(sqlite::Connection& db, TimePoint until, size_t limit) {
+  ENDURE_ASSIGN_OR_RETURN(
+      auto s,
+      db.Cached(
+          "SELECT fire_time, namespace_id, workflow_id, run_id, kind, ref, payload "
+          "FROM timers WHERE fire_time <= ?1 ORDER BY fire_time, run_id, kind, ref LIMIT ?2"));
   s->Bind(1, ToUnixNanos(until)).Bind(2, static_cast<int64_t>(limit));
   std::vector<TimerRow> out;
   for (;;) {
@@ -179,10 +184,12 @@ Result<std::optional<TimePoint>> NextTimerFireTime(sqlite::Connection& db) {
 }
 
 Result<VisibilityRecord> GetVisibility(sqlite::Connection& db, const RunId& run_id) {
-  ENDURE_ASSIGN_OR_RETURN(auto s, db.Cached(
-      "SELECT namespace_id, workflow_id, workflow_type, task_queue, status, start_time, "
-      "execution_time, close_time, history_length, history_size_bytes, memo, search_attributes "
-      "FROM visibility WHERE run_id = ?1"));
+  ENDURE_ASSIGN_OR_RETURN(
+      auto s,
+      db.Cached(
+          "SELECT namespace_id, workflow_id, workflow_type, task_queue, status, start_time, "
+          "execution_time, close_time, history_length, history_size_bytes, memo, search_attributes "
+          "FROM visibility WHERE run_id = ?1"));
   s->Bind(1, run_id.value());
   ENDURE_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return NotFound("no visibility record for run '" + run_id.value() + "'");
@@ -213,8 +220,9 @@ Result<StoreSummary> Summarize(sqlite::Connection& db) {
   ENDURE_ASSIGN_OR_RETURN(out.open_executions,
                           db.QueryInt("SELECT count(*) FROM executions WHERE status = 1"));
   ENDURE_ASSIGN_OR_RETURN(out.history_batches, db.QueryInt("SELECT count(*) FROM history"));
-  ENDURE_ASSIGN_OR_RETURN(out.history_events, db.QueryInt(
-      "SELECT coalesce(sum(last_event_id - first_event_id + 1), 0) FROM history"));
+  ENDURE_ASSIGN_OR_RETURN(
+      out.history_events,
+      db.QueryInt("SELECT coalesce(sum(last_event_id - first_event_id + 1), 0) FROM history"));
   ENDURE_ASSIGN_OR_RETURN(out.tasks, db.QueryInt("SELECT count(*) FROM tasks"));
   ENDURE_ASSIGN_OR_RETURN(out.timers, db.QueryInt("SELECT count(*) FROM timers"));
   ENDURE_ASSIGN_OR_RETURN(int64_t pages, db.QueryInt("PRAGMA page_count"));

@@ -36,9 +36,11 @@ Result<CurrentExecutionRecord> GetCurrentExecution(sqlite::Connection& db,
                                                    const WorkflowId& workflow_id);
 
 // Events with first_event_id <= id < next_event_id, at most max_events of them, in order.
-Result<std::vector<temporal::api::history::v1::HistoryEvent>> ReadHistory(
-    sqlite::Connection& db, const RunId& run_id, EventId first_event_id, EventId next_event_id,
-    size_t max_events);
+Result<std::vector<temporal::api::history::v1::HistoryEvent>> ReadHistory(sqlite::Connection& db,
+                                                                          const RunId& run_id,
+                                                                          EventId first_event_id,
+                                                                          EventId next_event_id,
+                                                                          size_t max_events);
 
 // Tasks of one queue and kind with task_id > after_task_id, oldest first.
 Result<std::vector<TaskRow>> ReadTasks(sqlite::Connection& db, const NamespaceId& namespace_id,
@@ -46,8 +48,7 @@ Result<std::vector<TaskRow>> ReadTasks(sqlite::Connection& db, const NamespaceId
                                        int64_t after_task_id, size_t limit);
 
 // Timers due at or before `until`, earliest first.
-Result<std::vector<TimerRow>> ReadDueTimers(sqlite::Connection& db, TimePoint until,
-                                            size_t limit);
+Result<std::vector<TimerRow>> ReadDueTimers(sqlite::Connection& db, TimePoint until, size_t limit);
 // The earliest fire time of any timer, if there is one.
 Result<std::optional<TimePoint>> NextTimerFireTime(sqlite::Connection& db);
 

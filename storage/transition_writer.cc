@@ -38,15 +38,15 @@ EncodedTransition Encode(const Transition& t) {
 }
 
 Status TransitionWriter::LoadSequences() {
-  ENDURE_ASSIGN_OR_RETURN(next_task_id_, db_->QueryInt(
-      "SELECT next_value FROM sequences WHERE name = 'task_id'"));
+  ENDURE_ASSIGN_OR_RETURN(next_task_id_,
+                          db_->QueryInt("SELECT next_value FROM sequences WHERE name = 'task_id'"));
   return Status::Ok();
 }
 
 Status TransitionWriter::SaveSequences() {
   if (!sequences_dirty_) return Status::Ok();
-  ENDURE_ASSIGN_OR_RETURN(auto stmt, db_->Cached(
-      "UPDATE sequences SET next_value = ?1 WHERE name = 'task_id'"));
+  ENDURE_ASSIGN_OR_RETURN(
+      auto stmt, db_->Cached("UPDATE sequences SET next_value = ?1 WHERE name = 'task_id'"));
   stmt->Bind(1, next_task_id_);
   return stmt->Run();
 }
@@ -72,9 +72,11 @@ Status TransitionWriter::WriteNamespace(const NamespaceRecord& ns) {
   if (ns.id.empty() || ns.info.name().empty()) {
     return InvalidArgument("a namespace needs an id and a name");
   }
-  ENDURE_ASSIGN_OR_RETURN(auto stmt, db_->Cached(
-      "INSERT INTO namespaces (namespace_id, name, info, config) VALUES (?1, ?2, ?3, ?4) "
-      "ON CONFLICT (namespace_id) DO UPDATE SET name = ?2, info = ?3, config = ?4"));
+  ENDURE_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_->Cached(
+          "INSERT INTO namespaces (namespace_id, name, info, config) VALUES (?1, ?2, ?3, ?4) "
+          "ON CONFLICT (namespace_id) DO UPDATE SET name = ?2, info = ?3, config = ?4"));
   stmt->Bind(1, ns.id.value()).Bind(2, ns.info.name());
   stmt->BindBlob(3, ns.info.SerializeAsString()).BindBlob(4, ns.config.SerializeAsString());
   return stmt->Run();
@@ -92,17 +94,21 @@ Result<EventId> TransitionWriter::WriteExecution(const ExecutionWrite& write, si
   const EventId previous_next =
       write.expected_db_version == 0 ? 1 : r.next_event_id - static_cast<EventId>(appended);
   if (write.expected_db_version == 0) {
-    ENDURE_ASSIGN_OR_RETURN(auto insert, db_->Cached(
-        "INSERT INTO executions (run_id, namespace_id, workflow_id, db_version, next_event_id, "
-        "status, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (run_id) DO NOTHING"));
+    ENDURE_ASSIGN_OR_RETURN(
+        auto insert,
+        db_->Cached(
+            "INSERT INTO executions (run_id, namespace_id, workflow_id, db_version, next_event_id, "
+            "status, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (run_id) DO NOTHING"));
     insert->BindRef(1, r.run_id.value()).BindRef(2, r.namespace_id.value());
     insert->BindRef(3, r.workflow_id.value()).Bind(4, r.db_version).Bind(5, r.next_event_id);
     insert->Bind(6, r.status).BindBlobRef(7, r.state);
     ENDURE_RETURN_IF_ERROR(insert->Run());
   } else {
-    ENDURE_ASSIGN_OR_RETURN(auto update, db_->Cached(
-        "UPDATE executions SET db_version = ?2, next_event_id = ?3, status = ?4, state = ?5 "
-        "WHERE run_id = ?1 AND db_version = ?6 AND next_event_id = ?7"));
+    ENDURE_ASSIGN_OR_RETURN(
+        auto update,
+        db_->Cached(
+            "UPDATE executions SET db_version = ?2, next_event_id = ?3, status = ?4, state = ?5 "
+            "WHERE run_id = ?1 AND db_version = ?6 AND next_event_id = ?7"));
     update->BindRef(1, r.run_id.value()).Bind(2, r.db_version).Bind(3, r.next_event_id);
     update->Bind(4, r.status).BindBlobRef(5, r.state).Bind(6, write.expected_db_version);
     update->Bind(7, previous_next);
@@ -115,8 +121,8 @@ Result<EventId> TransitionWriter::WriteExecution(const ExecutionWrite& write, si
 Status TransitionWriter::ExplainExecutionConflict(const ExecutionWrite& write,
                                                   EventId previous_next) {
   const ExecutionRecord& r = write.record;
-  ENDURE_ASSIGN_OR_RETURN(auto read, db_->Cached(
-      "SELECT db_version, next_event_id FROM executions WHERE run_id = ?1"));
+  ENDURE_ASSIGN_OR_RETURN(
+      auto read, db_->Cached("SELECT db_version, next_event_id FROM executions WHERE run_id = ?1"));
   read->Bind(1, r.run_id.value());
   ENDURE_ASSIGN_OR_RETURN(bool exists, read->Step());
   const int64_t stored_version = exists ? read->ColumnInt(0) : 0;
@@ -135,8 +141,10 @@ Status TransitionWriter::WriteCurrent(const CurrentExecutionWrite& write) {
   const CurrentExecutionRecord& r = write.record;
   std::optional<RunId> stored;
   {
-    ENDURE_ASSIGN_OR_RETURN(auto read, db_->Cached(
-        "SELECT run_id FROM current_executions WHERE namespace_id = ?1 AND workflow_id = ?2"));
+    ENDURE_ASSIGN_OR_RETURN(
+        auto read,
+        db_->Cached(
+            "SELECT run_id FROM current_executions WHERE namespace_id = ?1 AND workflow_id = ?2"));
     read->Bind(1, r.namespace_id.value()).Bind(2, r.workflow_id.value());
     ENDURE_ASSIGN_OR_RETURN(bool exists, read->Step());
     if (exists) stored = RunId(std::string(read->ColumnText(0)));
@@ -147,11 +155,12 @@ Status TransitionWriter::WriteCurrent(const CurrentExecutionWrite& write) {
                    (write.expected_run_id ? write.expected_run_id->value() : "<none>") +
                    "' but the store holds '" + (stored ? stored->value() : "<none>") + "'");
   }
-  ENDURE_ASSIGN_OR_RETURN(auto stmt, db_->Cached(
-      "INSERT INTO current_executions (namespace_id, workflow_id, run_id, status, "
-      "create_request_id) VALUES (?1, ?2, ?3, ?4, ?5) "
-      "ON CONFLICT (namespace_id, workflow_id) DO UPDATE SET run_id = ?3, status = ?4, "
-      "create_request_id = ?5"));
+  ENDURE_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_->Cached("INSERT INTO current_executions (namespace_id, workflow_id, run_id, status, "
+                  "create_request_id) VALUES (?1, ?2, ?3, ?4, ?5) "
+                  "ON CONFLICT (namespace_id, workflow_id) DO UPDATE SET run_id = ?3, status = ?4, "
+                  "create_request_id = ?5"));
   stmt->Bind(1, r.namespace_id.value()).Bind(2, r.workflow_id.value()).Bind(3, r.run_id.value());
   stmt->Bind(4, r.status).Bind(5, r.create_request_id);
   return stmt->Run();
@@ -174,9 +183,9 @@ Status TransitionWriter::AppendHistory(const ExecutionRecord& record, EventId pr
                              std::to_string(want) + " must come next");
     }
   }
-  ENDURE_ASSIGN_OR_RETURN(auto stmt, db_->Cached(
-      "INSERT INTO history (run_id, first_event_id, last_event_id, events) "
-      "VALUES (?1, ?2, ?3, ?4)"));
+  ENDURE_ASSIGN_OR_RETURN(
+      auto stmt, db_->Cached("INSERT INTO history (run_id, first_event_id, last_event_id, events) "
+                             "VALUES (?1, ?2, ?3, ?4)"));
   stmt->BindRef(1, record.run_id.value()).Bind(2, previous_next).Bind(3, expected_next - 1);
   stmt->BindBlobRef(4, encoded_history);
   return stmt->Run();
@@ -184,9 +193,10 @@ Status TransitionWriter::AppendHistory(const ExecutionRecord& record, EventId pr
 
 Status TransitionWriter::WriteTasks(const Transition& t, Committed* committed) {
   if (!t.tasks_deleted.empty()) {
-    ENDURE_ASSIGN_OR_RETURN(auto del, db_->Cached(
-        "DELETE FROM tasks WHERE namespace_id = ?1 AND task_queue = ?2 AND kind = ?3 "
-        "AND task_id = ?4"));
+    ENDURE_ASSIGN_OR_RETURN(
+        auto del,
+        db_->Cached("DELETE FROM tasks WHERE namespace_id = ?1 AND task_queue = ?2 AND kind = ?3 "
+                    "AND task_id = ?4"));
     for (const TaskKey& key : t.tasks_deleted) {
       del->Reset();
       del->BindRef(1, key.namespace_id.value()).BindRef(2, key.task_queue);
@@ -196,9 +206,11 @@ Status TransitionWriter::WriteTasks(const Transition& t, Committed* committed) {
   }
   committed->task_ids.clear();
   if (t.tasks_created.empty()) return Status::Ok();
-  ENDURE_ASSIGN_OR_RETURN(auto ins, db_->Cached(
-      "INSERT INTO tasks (namespace_id, task_queue, kind, task_id, workflow_id, run_id, ref, "
-      "create_time, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+  ENDURE_ASSIGN_OR_RETURN(
+      auto ins,
+      db_->Cached(
+          "INSERT INTO tasks (namespace_id, task_queue, kind, task_id, workflow_id, run_id, ref, "
+          "create_time, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
   for (const TaskRow& task : t.tasks_created) {
     const int64_t task_id = next_task_id_++;
     sequences_dirty_ = true;
@@ -215,8 +227,10 @@ Status TransitionWriter::WriteTasks(const Transition& t, Committed* committed) {
 
 Status TransitionWriter::WriteTimers(const Transition& t) {
   if (!t.timers_deleted.empty()) {
-    ENDURE_ASSIGN_OR_RETURN(auto del, db_->Cached(
-        "DELETE FROM timers WHERE fire_time = ?1 AND run_id = ?2 AND kind = ?3 AND ref = ?4"));
+    ENDURE_ASSIGN_OR_RETURN(
+        auto del,
+        db_->Cached(
+            "DELETE FROM timers WHERE fire_time = ?1 AND run_id = ?2 AND kind = ?3 AND ref = ?4"));
     for (const TimerKey& key : t.timers_deleted) {
       del->Reset();
       del->Bind(1, ToUnixNanos(key.fire_time)).BindRef(2, key.run_id.value());
@@ -225,9 +239,11 @@ Status TransitionWriter::WriteTimers(const Transition& t) {
     }
   }
   if (t.timers_created.empty()) return Status::Ok();
-  ENDURE_ASSIGN_OR_RETURN(auto ins, db_->Cached(
-      "INSERT INTO timers (fire_time, run_id, kind, ref, namespace_id, workflow_id, payload) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+  ENDURE_ASSIGN_OR_RETURN(
+      auto ins,
+      db_->Cached(
+          "INSERT INTO timers (fire_time, run_id, kind, ref, namespace_id, workflow_id, payload) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
   for (const TimerRow& timer : t.timers_created) {
     ins->Reset();
     ins->Bind(1, ToUnixNanos(timer.fire_time)).BindRef(2, timer.run_id.value());
@@ -246,10 +262,11 @@ Status TransitionWriter::WriteVisibility(const VisibilityRecord& v,
   // Most transitions update a run that exists: try that first. The identity and start of a run
   // never change, so they stay out of the SET list, which spares the indexes on them.
   {
-    ENDURE_ASSIGN_OR_RETURN(auto update, db_->Cached(
-        "UPDATE visibility SET task_queue = ?2, status = ?3, execution_time = ?4, "
-        "close_time = ?5, history_length = ?6, history_size_bytes = ?7, memo = ?8, "
-        "search_attributes = ?9 WHERE run_id = ?1"));
+    ENDURE_ASSIGN_OR_RETURN(
+        auto update,
+        db_->Cached("UPDATE visibility SET task_queue = ?2, status = ?3, execution_time = ?4, "
+                    "close_time = ?5, history_length = ?6, history_size_bytes = ?7, memo = ?8, "
+                    "search_attributes = ?9 WHERE run_id = ?1"));
     update->BindRef(1, v.run_id.value()).BindRef(2, v.task_queue).Bind(3, v.status);
     update->Bind(4, ToUnixNanos(v.execution_time));
     if (v.close_time) {
@@ -262,11 +279,12 @@ Status TransitionWriter::WriteVisibility(const VisibilityRecord& v,
     ENDURE_RETURN_IF_ERROR(update->Run());
     if (db_->ChangesInLastStatement() == 1) return Status::Ok();
   }
-  ENDURE_ASSIGN_OR_RETURN(auto insert, db_->Cached(
-      "INSERT INTO visibility (run_id, namespace_id, workflow_id, workflow_type, "
-      "task_queue, status, start_time, execution_time, close_time, history_length, "
-      "history_size_bytes, memo, search_attributes) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
+  ENDURE_ASSIGN_OR_RETURN(
+      auto insert,
+      db_->Cached("INSERT INTO visibility (run_id, namespace_id, workflow_id, workflow_type, "
+                  "task_queue, status, start_time, execution_time, close_time, history_length, "
+                  "history_size_bytes, memo, search_attributes) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
   insert->BindRef(1, v.run_id.value()).BindRef(2, v.namespace_id.value());
   insert->BindRef(3, v.workflow_id.value()).BindRef(4, v.workflow_type);
   insert->BindRef(5, v.task_queue).Bind(6, v.status);

@@ -38,8 +38,8 @@ int RunStatus(const StatusOptions& o) {
       o.durability == "normal" ? storage::Durability::kNormal : storage::Durability::kFull;
   auto store = storage::Store::Open(options);
   if (!store.ok()) {
-    std::cerr << "endure: --db-filename " << o.db_filename << ": "
-              << store.status().message() << "\n";
+    std::cerr << "endure: --db-filename " << o.db_filename << ": " << store.status().message()
+              << "\n";
     return 1;
   }
   auto summary = (*store)->Summarize();
@@ -55,16 +55,19 @@ int RunStatus(const StatusOptions& o) {
   const std::string sync = o.durability == "normal" ? "NORMAL" : "FULL";  // For the text form.
 
   if (o.output == "json") {
-    nlohmann::json j = {
-        {"database", path},          {"created", !existed},
-        {"schemaVersion", summary->schema_version},
-        {"journalMode", "wal"},      {"durability", o.durability},
-        {"fileBytes", summary->file_bytes},
-        {"namespaces", names},       {"executions", summary->executions},
-        {"runningExecutions", summary->open_executions},
-        {"historyEvents", summary->history_events},
-        {"historyBatches", summary->history_batches},
-        {"tasks", summary->tasks},   {"timers", summary->timers}};
+    nlohmann::json j = {{"database", path},
+                        {"created", !existed},
+                        {"schemaVersion", summary->schema_version},
+                        {"journalMode", "wal"},
+                        {"durability", o.durability},
+                        {"fileBytes", summary->file_bytes},
+                        {"namespaces", names},
+                        {"executions", summary->executions},
+                        {"runningExecutions", summary->open_executions},
+                        {"historyEvents", summary->history_events},
+                        {"historyBatches", summary->history_batches},
+                        {"tasks", summary->tasks},
+                        {"timers", summary->timers}};
     std::cout << j.dump(2) << "\n";
     return 0;
   }
@@ -73,8 +76,9 @@ int RunStatus(const StatusOptions& o) {
   if (!ns_list.empty()) ns_list += ")";
   std::cout << "database     " << path << (existed ? "" : " (created)") << "\n"
             << "schema       version " << summary->schema_version << "\n"
-            << "durability   " << (sync == "FULL" ? "full: the WAL is flushed before each write is acknowledged"
-                                                   : "normal: the WAL is flushed at checkpoints")
+            << "durability   "
+            << (sync == "FULL" ? "full: the WAL is flushed before each write is acknowledged"
+                               : "normal: the WAL is flushed at checkpoints")
             << "\n"
             << "size         " << HumanBytes(summary->file_bytes) << "\n"
             << "namespaces   " << names.size() << ns_list << "\n"
@@ -93,12 +97,13 @@ void AddDbCommands(CLI::App& app, int& exit_code) {
   auto* db = app.add_subcommand("db", "Inspect an embedded Endure database");
   db->require_subcommand(1);
   auto options = std::make_shared<StatusOptions>();
-  auto* status = db->add_subcommand(
-      "status", "Open (creating if needed) a database file and print its state");
+  auto* status =
+      db->add_subcommand("status", "Open (creating if needed) a database file and print its state");
   status->add_option("--db-filename,-f", options->db_filename, "Database file")
       ->capture_default_str();
-  status->add_option("--durability", options->durability,
-                     "synchronous level for writes: full or normal")
+  status
+      ->add_option("--durability", options->durability,
+                   "synchronous level for writes: full or normal")
       ->check(CLI::IsMember({"full", "normal"}))
       ->capture_default_str();
   status->add_option("--output,-o", options->output, "Output format: text or json")

@@ -25,7 +25,7 @@ struct Voidify {
 
 }  // namespace endure::internal
 
-#define ENDURE_CHECK(condition)                  \
-  (condition) ? static_cast<void>(0)             \
-              : ::endure::internal::Voidify() &  \
+#define ENDURE_CHECK(condition)                 \
+  (condition) ? static_cast<void>(0)            \
+              : ::endure::internal::Voidify() & \
                     ::endure::internal::CheckFailure(__FILE__, __LINE__, #condition).stream()

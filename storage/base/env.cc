@@ -22,8 +22,7 @@ class StdThread final : public Thread {
 class RealEnv final : public Env {
  public:
   TimePoint Now() override {
-    return std::chrono::time_point_cast<std::chrono::nanoseconds>(
-        std::chrono::system_clock::now());
+    return std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
   }
 
   std::unique_ptr<Thread> StartThread(std::string name, std::function<void()> body) override {

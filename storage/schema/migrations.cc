@@ -31,14 +31,13 @@ Status Migrate(sqlite::Connection& db, std::span<const Migration> migrations) {
   // The first read of the file: a non-database file fails here.
   auto version_or = db.QueryInt("PRAGMA user_version");
   if (!version_or.ok()) {
-    return Status(version_or.status().code(),
-                  "'" + db.path() + "' is not a readable Endure database: " +
-                      version_or.status().message());
+    return Status(
+        version_or.status().code(),
+        "'" + db.path() + "' is not a readable Endure database: " + version_or.status().message());
   }
   const int version = static_cast<int>(*version_or);
   ENDURE_ASSIGN_OR_RETURN(int64_t app_id, db.QueryInt("PRAGMA application_id"));
-  ENDURE_ASSIGN_OR_RETURN(int64_t tables,
-                          db.QueryInt("SELECT count(*) FROM sqlite_schema"));
+  ENDURE_ASSIGN_OR_RETURN(int64_t tables, db.QueryInt("SELECT count(*) FROM sqlite_schema"));
 
   if (app_id != kApplicationId && (app_id != 0 || tables != 0)) {
     return FailedPrecondition("'" + db.path() +
@@ -46,10 +45,10 @@ Status Migrate(sqlite::Connection& db, std::span<const Migration> migrations) {
                               "modify it");
   }
   if (version > latest) {
-    return FailedPrecondition("'" + db.path() + "' has schema version " +
-                              std::to_string(version) + ", newer than the newest this build of "
-                              "Endure knows (" + std::to_string(latest) +
-                              "); use a newer Endure");
+    return FailedPrecondition("'" + db.path() + "' has schema version " + std::to_string(version) +
+                              ", newer than the newest this build of "
+                              "Endure knows (" +
+                              std::to_string(latest) + "); use a newer Endure");
   }
   if (version == latest) return Status::Ok();
   if (version > 0) ENDURE_RETURN_IF_ERROR(BackUp(db, version));

@@ -10,22 +10,33 @@ namespace endure::storage::sqlite {
 
 StatusCode StatusCodeForSqlite(int rc) {
   switch (rc & 0xff) {
-    case SQLITE_OK: return StatusCode::kOk;
-    case SQLITE_CONSTRAINT: return StatusCode::kAlreadyExists;
-    case SQLITE_FULL: return StatusCode::kResourceExhausted;
-    case SQLITE_NOMEM: return StatusCode::kResourceExhausted;
-    case SQLITE_TOOBIG: return StatusCode::kResourceExhausted;
+    case SQLITE_OK:
+      return StatusCode::kOk;
+    case SQLITE_CONSTRAINT:
+      return StatusCode::kAlreadyExists;
+    case SQLITE_FULL:
+      return StatusCode::kResourceExhausted;
+    case SQLITE_NOMEM:
+      return StatusCode::kResourceExhausted;
+    case SQLITE_TOOBIG:
+      return StatusCode::kResourceExhausted;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return StatusCode::kUnavailable;
+    case SQLITE_LOCKED:
+      return StatusCode::kUnavailable;
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
-    case SQLITE_READONLY: return StatusCode::kFailedPrecondition;
-    case SQLITE_IOERR: return StatusCode::kUnavailable;
+    case SQLITE_READONLY:
+      return StatusCode::kFailedPrecondition;
+    case SQLITE_IOERR:
+      return StatusCode::kUnavailable;
     case SQLITE_NOTADB:
-    case SQLITE_CORRUPT: return StatusCode::kDataLoss;
+    case SQLITE_CORRUPT:
+      return StatusCode::kDataLoss;
     case SQLITE_MISUSE:
-    case SQLITE_RANGE: return StatusCode::kInternal;
-    default: return StatusCode::kInternal;
+    case SQLITE_RANGE:
+      return StatusCode::kInternal;
+    default:
+      return StatusCode::kInternal;
   }
 }
 
@@ -55,8 +66,8 @@ Statement& Statement::Bind(int index, int64_t value) {
 }
 
 Statement& Statement::Bind(int index, std::string_view text) {
-  int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                               SQLITE_UTF8);
+  int rc =
+      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
   return *this;
 }
@@ -70,8 +81,7 @@ Statement& Statement::BindBlob(int index, std::string_view bytes) {
 }
 
 Statement& Statement::BindRef(int index, std::string_view text) {
-  int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC,
-                               SQLITE_UTF8);
+  int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
   if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
   return *this;
 }
@@ -89,9 +99,7 @@ Statement& Statement::BindNull(int index) {
   return *this;
 }
 
-Status Statement::BindError() {
-  return connection_->Error(bind_error_, "binding a parameter");
-}
+Status Statement::BindError() { return connection_->Error(bind_error_, "binding a parameter"); }
 
 Result<bool> Statement::Step() {
   if (bind_error_ != 0) return BindError();
@@ -217,8 +225,8 @@ bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0
 int64_t Connection::ChangesInLastStatement() const { return sqlite3_changes64(db_); }
 
 Status Connection::Error(int rc, std::string_view what) const {
-  std::string message = "database '" + path_ + "': " + std::string(what) + ": " +
-                        sqlite3_errmsg(db_);
+  std::string message =
+      "database '" + path_ + "': " + std::string(what) + ": " + sqlite3_errmsg(db_);
   return Status(StatusCodeForSqlite(rc), std::move(message));
 }
 

@@ -111,9 +111,9 @@ TEST(StorageCrashTest, AcknowledgedTransitionsSurviveSigkill) {
     SCOPED_TRACE("round " + std::to_string(round));
     // Most rounds kill mid-stream; every fifth kills early, possibly while the store opens.
     const bool from_spawn = round % 5 == 4;
-    auto delay = std::chrono::milliseconds(
-        from_spawn ? std::uniform_int_distribution<int>(0, 40)(rng)
-                   : std::uniform_int_distribution<int>(1, 250)(rng));
+    auto delay =
+        std::chrono::milliseconds(from_spawn ? std::uniform_int_distribution<int>(0, 40)(rng)
+                                             : std::uniform_int_distribution<int>(1, 250)(rng));
     ChildRun child = RunAndKill(db, round, delay, from_spawn);
     total_acks += child.lines;
 
@@ -156,8 +156,8 @@ TEST(StorageCrashTest, AcknowledgedTransitionsSurviveSigkill) {
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
   EXPECT_GT(total_acks, kRounds) << "the writer barely wrote anything; the test proves little";
-  std::printf("crash test: %d rounds, %lld acknowledged transitions, %zu runs verified\n",
-              kRounds, static_cast<long long>(total_acks), ids.size());
+  std::printf("crash test: %d rounds, %lld acknowledged transitions, %zu runs verified\n", kRounds,
+              static_cast<long long>(total_acks), ids.size());
 }
 
 }  // namespace

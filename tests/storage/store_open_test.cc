@@ -3,8 +3,8 @@
 
 #include <atomic>
 #include <filesystem>
-#include <future>
 #include <fstream>
+#include <future>
 
 #include "storage/schema/migrations.h"
 #include "storage/store.h"
@@ -38,8 +38,9 @@ int64_t QueryInt(const std::string& path, const std::string& sql) {
 }
 
 constexpr Migration kOld[] = {
-    {1, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL);"
-        "INSERT INTO notes (text) VALUES ('kept across migrations');"},
+    {1,
+     "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL);"
+     "INSERT INTO notes (text) VALUES ('kept across migrations');"},
 };
 constexpr Migration kNew[] = {
     kOld[0],

@@ -7,6 +7,7 @@
 #include <future>
 #include <thread>
 
+#include "storage/schema/migrations.h"
 #include "storage/transition_writer.h"
 #include "storage/wal_sync.h"
 #include "tests/storage/store_test_util.h"
@@ -36,9 +37,7 @@ class StoreTest : public ::testing::Test {
     raw_ = std::move(raw).value();
   }
 
-  Status Consistent(const RunId& run) {
-    return testing::CheckRunConsistent(*store_, *raw_, run);
-  }
+  Status Consistent(const RunId& run) { return testing::CheckRunConsistent(*store_, *raw_, run); }
 
   TempDir dir_;
   std::unique_ptr<Store> store_;

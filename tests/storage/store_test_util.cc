@@ -121,16 +121,15 @@ Status CheckRunConsistent(Store& store, sqlite::Connection& raw, const RunId& ru
   if (exec.state != "state@" + std::to_string(exec.db_version)) {
     return Breach(run_id, "state blob of another version");
   }
-  ENDURE_ASSIGN_OR_RETURN(auto events, store.ReadHistory(run_id, 1, exec.next_event_id + 100,
-                                                         1'000'000));
+  ENDURE_ASSIGN_OR_RETURN(auto events,
+                          store.ReadHistory(run_id, 1, exec.next_event_id + 100, 1'000'000));
   if (static_cast<EventId>(events.size()) != last) {
     return Breach(run_id, "history holds " + std::to_string(events.size()) + " events, " +
                               std::to_string(last) + " expected");
   }
   for (size_t i = 0; i < events.size(); ++i) {
     if (events[i].event_id() != static_cast<EventId>(i + 1)) return Breach(run_id, "gap");
-    if (events[i].timer_started_event_attributes().timer_id() !=
-        "timer-" + std::to_string(i + 1)) {
+    if (events[i].timer_started_event_attributes().timer_id() != "timer-" + std::to_string(i + 1)) {
       return Breach(run_id, "event content differs");
     }
   }
