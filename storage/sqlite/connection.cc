@@ -169,9 +169,11 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Op
   sqlite3_extended_result_codes(db, 1);
   // A busy reader or a checkpoint can hold a lock briefly; wait instead of failing.
   sqlite3_busy_timeout(db, 5000);
-  // More lookaside slots than the default 100: the writer's statements open many cursors per
-  // transaction, and lookaside spares malloc for each.
-  sqlite3_db_config(db, SQLITE_DBCONFIG_LOOKASIDE, nullptr, 1200, 1000);
+  // A writer's statements open many cursors per transaction: more lookaside slots than the
+  // default 100 spare a malloc for each. Readers keep the default (and their memory).
+  if (mode == OpenMode::kReadWriteCreate) {
+    sqlite3_db_config(db, SQLITE_DBCONFIG_LOOKASIDE, nullptr, 1200, 1000);
+  }
   return std::unique_ptr<Connection>(new Connection(db, path));
 }
 
