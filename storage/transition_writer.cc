@@ -259,6 +259,8 @@ Status TransitionWriter::WriteTimers(const Transition& t) {
 
 Status TransitionWriter::WriteVisibility(const VisibilityRecord& v,
                                          const EncodedTransition& encoded) {
+  std::optional<int64_t> close_time;
+  if (v.close_time) close_time = ToUnixNanos(*v.close_time);
   // Most transitions update a run that exists: try that first. The identity and start of a run
   // never change, so they stay out of the SET list, which spares the indexes on them.
   {
@@ -268,12 +270,7 @@ Status TransitionWriter::WriteVisibility(const VisibilityRecord& v,
                     "close_time = ?5, history_length = ?6, history_size_bytes = ?7, memo = ?8, "
                     "search_attributes = ?9 WHERE run_id = ?1"));
     update->BindRef(1, v.run_id.value()).BindRef(2, v.task_queue).Bind(3, v.status);
-    update->Bind(4, ToUnixNanos(v.execution_time));
-    if (v.close_time) {
-      update->Bind(5, ToUnixNanos(*v.close_time));
-    } else {
-      update->BindNull(5);
-    }
+    update->Bind(4, ToUnixNanos(v.execution_time)).BindTime(5, close_time);
     update->Bind(6, v.history_length).Bind(7, v.history_size_bytes);
     update->BindBlobRef(8, encoded.memo).BindBlobRef(9, encoded.search_attributes);
     ENDURE_RETURN_IF_ERROR(update->Run());
@@ -289,11 +286,7 @@ Status TransitionWriter::WriteVisibility(const VisibilityRecord& v,
   insert->BindRef(3, v.workflow_id.value()).BindRef(4, v.workflow_type);
   insert->BindRef(5, v.task_queue).Bind(6, v.status);
   insert->Bind(7, ToUnixNanos(v.start_time)).Bind(8, ToUnixNanos(v.execution_time));
-  if (v.close_time) {
-    insert->Bind(9, ToUnixNanos(*v.close_time));
-  } else {
-    insert->BindNull(9);
-  }
+  insert->BindTime(9, close_time);
   insert->Bind(10, v.history_length).Bind(11, v.history_size_bytes);
   insert->BindBlobRef(12, encoded.memo).BindBlobRef(13, encoded.search_attributes);
   return insert->Run();

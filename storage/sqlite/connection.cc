@@ -60,41 +60,37 @@ Statement& Statement::operator=(Statement&& other) noexcept {
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
 Statement& Statement::Bind(int index, int64_t value) {
-  int rc = sqlite3_bind_int64(stmt_, index, value);
-  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
-  return *this;
+  return Note(sqlite3_bind_int64(stmt_, index, value));
 }
 
 Statement& Statement::Bind(int index, std::string_view text) {
-  int rc =
-      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
-  return *this;
+  return Note(
+      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
+// A zero-length blob must still be a blob, not NULL: blobs bind an empty, non-null pointer.
 Statement& Statement::BindBlob(int index, std::string_view bytes) {
-  // A zero-length blob must still be a blob, not NULL: bind an empty, non-null pointer.
-  int rc = sqlite3_bind_blob64(stmt_, index, bytes.empty() ? "" : bytes.data(), bytes.size(),
-                               SQLITE_TRANSIENT);
-  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
-  return *this;
+  return Note(sqlite3_bind_blob64(stmt_, index, bytes.empty() ? "" : bytes.data(), bytes.size(),
+                                  SQLITE_TRANSIENT));
 }
 
 Statement& Statement::BindRef(int index, std::string_view text) {
-  int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
-  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
-  return *this;
+  return Note(
+      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8));
 }
 
 Statement& Statement::BindBlobRef(int index, std::string_view bytes) {
-  int rc = sqlite3_bind_blob64(stmt_, index, bytes.empty() ? "" : bytes.data(), bytes.size(),
-                               SQLITE_STATIC);
-  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
-  return *this;
+  return Note(sqlite3_bind_blob64(stmt_, index, bytes.empty() ? "" : bytes.data(), bytes.size(),
+                                  SQLITE_STATIC));
 }
 
-Statement& Statement::BindNull(int index) {
-  int rc = sqlite3_bind_null(stmt_, index);
+Statement& Statement::BindNull(int index) { return Note(sqlite3_bind_null(stmt_, index)); }
+
+Statement& Statement::BindTime(int index, std::optional<int64_t> unix_nanos) {
+  return unix_nanos ? Bind(index, *unix_nanos) : BindNull(index);
+}
+
+Statement& Statement::Note(int rc) {
   if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
   return *this;
 }

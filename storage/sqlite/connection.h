@@ -38,6 +38,8 @@ class Statement {
   Statement& BindRef(int index, std::string_view text);
   Statement& BindBlobRef(int index, std::string_view bytes);
   Statement& BindNull(int index);
+  // An optional INTEGER: NULL when absent.
+  Statement& BindTime(int index, std::optional<int64_t> unix_nanos);
 
   // Advances to the next row: true when a row is available, false when done.
   Result<bool> Step();
@@ -55,6 +57,8 @@ class Statement {
   friend class Connection;
   Statement(Connection* connection, sqlite3_stmt* stmt) : connection_(connection), stmt_(stmt) {}
   Status BindError();
+  // Remembers the first failed bind; Step() reports it.
+  Statement& Note(int rc);
 
   Connection* connection_;
   sqlite3_stmt* stmt_;
