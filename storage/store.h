@@ -29,8 +29,8 @@
 namespace endure::storage {
 
 enum class Durability {
-  kFull,    // synchronous=FULL: an acknowledged write survives a crash of the OS or power loss.
-  kNormal,  // synchronous=NORMAL: survives a crash of the process; the OS may lose the newest.
+  kFull,    // The WAL is flushed before acknowledgement: a write survives an OS crash too.
+  kNormal,  // The WAL is flushed at checkpoints: survives a crash of the process only.
 };
 
 struct StoreOptions {
@@ -55,7 +55,8 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // Writes.
+  // Writes. `done` runs once, on the store's acknowledger thread, after the outcome is durable
+  // (see group_commit_writer.h); Commit() waits for it.
   void Submit(Transition t, GroupCommitWriter::Callback done) {
     writer_->Submit(std::move(t), std::move(done));
   }
