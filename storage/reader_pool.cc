@@ -13,7 +13,7 @@ Result<ReaderPool::Lease> ReaderPool::Borrow() {
     }
     ++open_;
   }
-  auto c = sqlite::Connection::Open(path_, sqlite::OpenMode::kReadOnly);
+  auto c = sqlite::Connection::Open(path_, sqlite::OpenMode::kReadOnly, vfs_);
   if (!c.ok()) {
     std::lock_guard lock(mu_);
     --open_;

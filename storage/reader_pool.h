@@ -33,8 +33,10 @@ class ReaderPool {
     std::unique_ptr<sqlite::Connection> connection_;
   };
 
-  ReaderPool(std::string path, int max_connections)
-      : path_(std::move(path)), max_connections_(max_connections < 1 ? 1 : max_connections) {}
+  ReaderPool(std::string path, std::string vfs, int max_connections)
+      : path_(std::move(path)),
+        vfs_(std::move(vfs)),
+        max_connections_(max_connections < 1 ? 1 : max_connections) {}
 
   Result<Lease> Borrow();
 
@@ -42,6 +44,7 @@ class ReaderPool {
   void Return(std::unique_ptr<sqlite::Connection> c);
 
   const std::string path_;
+  const std::string vfs_;
   const int max_connections_;
   std::mutex mu_;
   std::condition_variable returned_;

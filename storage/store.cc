@@ -41,14 +41,15 @@ Status ConfigureWriter(sqlite::Connection& db, const StoreOptions& options) {
 Result<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
   if (options.path.empty()) return InvalidArgument("the store needs a database file path");
 
-  auto db = sqlite::Connection::Open(options.path, sqlite::OpenMode::kReadWriteCreate);
+  auto db = sqlite::Connection::Open(options.path, sqlite::OpenMode::kReadWriteCreate,
+                                     options.vfs_for_testing);
   if (!db.ok()) return db.status();
   ENDURE_RETURN_IF_ERROR(Migrate(**db, SchemaMigrations()));
   ENDURE_RETURN_IF_ERROR(ConfigureWriter(**db, options));
 
   std::unique_ptr<WalSync> wal_sync;
   if (options.durability == Durability::kFull && options.group_commit) {
-    wal_sync = std::make_unique<WalSync>(options.path);
+    wal_sync = std::make_unique<WalSync>(options.path, options.env);
   }
   ENDURE_ASSIGN_OR_RETURN(
       auto writer, GroupCommitWriter::Start(std::move(db).value(), options.env,

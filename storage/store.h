@@ -46,6 +46,8 @@ struct StoreOptions {
   Env* env = Env::Default();
   // For tests only: runs on the writer thread before it takes each batch (a sync point).
   std::function<void()> before_batch_for_testing;
+  // For tests only: the SQLite VFS of every connection (sqlite::FaultVfs::kName injects faults).
+  std::string vfs_for_testing;
 };
 
 class Store {
@@ -87,7 +89,7 @@ class Store {
  private:
   Store(StoreOptions options, std::unique_ptr<GroupCommitWriter> writer)
       : options_(std::move(options)),
-        readers_(options_.path, options_.max_readers),
+        readers_(options_.path, options_.vfs_for_testing, options_.max_readers),
         writer_(std::move(writer)) {}
 
   // Runs `read` on a borrowed reader connection.

@@ -19,9 +19,9 @@ Status WalSync::Sync() {
       return Unavailable("cannot open '" + wal_path_ + "' to flush it: " + std::strerror(errno));
     }
   }
-  if (fdatasync(fd_) != 0) {
+  if (int error = env_->SyncData(fd_); error != 0) {
     // The commits are written but their durability is unknown: say so rather than acknowledge.
-    return DataLoss("fdatasync of '" + wal_path_ + "' failed: " + std::strerror(errno) +
+    return DataLoss("fdatasync of '" + wal_path_ + "' failed: " + std::strerror(error) +
                     "; the transition may or may not survive a crash of the machine");
   }
   return Status::Ok();

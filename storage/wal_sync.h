@@ -14,13 +14,15 @@
 
 #include <string>
 
+#include "storage/base/env.h"
 #include "storage/base/status.h"
 
 namespace endure::storage {
 
 class WalSync {
  public:
-  explicit WalSync(std::string database_path) : wal_path_(std::move(database_path) + "-wal") {}
+  WalSync(std::string database_path, Env* env)
+      : wal_path_(std::move(database_path) + "-wal"), env_(env) {}
   ~WalSync();
   WalSync(const WalSync&) = delete;
   WalSync& operator=(const WalSync&) = delete;
@@ -29,6 +31,7 @@ class WalSync {
 
  private:
   std::string wal_path_;
+  Env* env_;
   int fd_ = -1;
 };
 

@@ -1,6 +1,9 @@
 #include "storage/base/env.h"
 
 #include <pthread.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <thread>
 
@@ -33,6 +36,8 @@ class RealEnv final : public Env {
     });
     return std::make_unique<StdThread>(std::move(t));
   }
+
+  int SyncData(int fd) override { return fdatasync(fd) == 0 ? 0 : errno; }
 };
 
 }  // namespace

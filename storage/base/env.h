@@ -1,7 +1,7 @@
 // Env: the process's time and threads, injected so that tests can replace them.
 //
-// Following LevelDB's Env, nothing in Endure reads the wall clock or starts a thread except
-// through an Env. Env::Default() is the real one; tests pass a ManualClock-backed Env where time
+// Following LevelDB's Env, nothing in Endure reads the wall clock, starts a thread or flushes a
+// file except through an Env. Env::Default() is the real one; tests pass a ManualClock-backed Env where time
 // matters. Thread-safety: every method may be called from any thread.
 #pragma once
 
@@ -30,6 +30,9 @@ class Env {
 
   virtual TimePoint Now() = 0;
   virtual std::unique_ptr<Thread> StartThread(std::string name, std::function<void()> body) = 0;
+  // Flushes a file's data to stable storage (fdatasync); returns 0 or an errno value. A test
+  // Env can fail it to show what a failed flush does.
+  virtual int SyncData(int fd) = 0;
 };
 
 }  // namespace endure

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "storage/sqlite/fault_vfs.h"
+
 #include <cstring>
 #include <mutex>
 #include <utility>
@@ -148,13 +150,15 @@ void ConfigureSqliteOnce() {
 
 }  // namespace
 
-Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, OpenMode mode) {
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, OpenMode mode,
+                                                     const std::string& vfs) {
   ConfigureSqliteOnce();
+  if (vfs == FaultVfs::kName) FaultVfs::Register();
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
   flags |= mode == OpenMode::kReadOnly ? SQLITE_OPEN_READONLY
                                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, vfs.empty() ? nullptr : vfs.c_str());
   if (rc != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     int sys_errno = db ? sqlite3_system_errno(db) : 0;

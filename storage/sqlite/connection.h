@@ -87,7 +87,9 @@ enum class OpenMode { kReadWriteCreate, kReadOnly };
 
 class Connection {
  public:
-  static Result<std::unique_ptr<Connection>> Open(const std::string& path, OpenMode mode);
+  // `vfs` names an SQLite VFS other than the default (tests: FaultVfs::kName).
+  static Result<std::unique_ptr<Connection>> Open(const std::string& path, OpenMode mode,
+                                                  const std::string& vfs = "");
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

@@ -401,10 +401,10 @@ TEST(WalSyncTest, FlushesAnExistingWalAndNamesAMissingOne) {
   ASSERT_TRUE(store.ok());
   ToyRun run{WorkflowId("wf"), RunId("run")};
   ASSERT_TRUE(run.Commit(**store, 1).ok());  // The WAL exists after a commit.
-  WalSync sync(options.path);
+  WalSync sync(options.path, Env::Default());
   EXPECT_TRUE(sync.Sync().ok());
 
-  WalSync missing(dir.File("nothing-here.db"));
+  WalSync missing(dir.File("nothing-here.db"), Env::Default());
   Status s = missing.Sync();
   EXPECT_EQ(s.code(), StatusCode::kUnavailable);
   EXPECT_NE(s.message().find("nothing-here.db-wal"), std::string::npos) << s.ToString();
