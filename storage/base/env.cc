@@ -1,11 +1,14 @@
 #include "storage/base/env.h"
 
 #include <pthread.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include <cerrno>
 
 #include <thread>
+
+#include "storage/base/check.h"
 
 namespace endure {
 namespace {
@@ -38,6 +41,18 @@ class RealEnv final : public Env {
   }
 
   int SyncData(int fd) override { return fdatasync(fd) == 0 ? 0 : errno; }
+
+  void RandomBytes(void* out, size_t n) override {
+    auto* bytes = static_cast<char*>(out);
+    while (n > 0) {
+      ssize_t got = getrandom(bytes, n, 0);
+      ENDURE_CHECK(got > 0 || errno == EINTR) << "getrandom failed: " << errno;
+      if (got > 0) {
+        bytes += got;
+        n -= static_cast<size_t>(got);
+      }
+    }
+  }
 };
 
 }  // namespace

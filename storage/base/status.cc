@@ -58,7 +58,18 @@ std::string Status::ToString() const {
 
 Status Status::WithContext(std::string_view context) const {
   if (ok()) return *this;
-  return Status(code(), std::string(context) + ": " + message());
+  Status out(code(), std::string(context) + ": " + message());
+  out.state_ = std::make_shared<State>(State{code(), out.message(), state_->detail});
+  return out;
+}
+
+Status Status::WithDetail(const google::protobuf::Message& detail) const {
+  ENDURE_CHECK(!ok()) << "details on an OK status";
+  auto any = std::make_shared<google::protobuf::Any>();
+  any->PackFrom(detail);
+  Status out;
+  out.state_ = std::make_shared<State>(State{code(), message(), std::move(any)});
+  return out;
 }
 
 }  // namespace endure

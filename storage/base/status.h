@@ -13,6 +13,8 @@
 #include <utility>
 #include <variant>
 
+#include <google/protobuf/any.pb.h>
+
 #include "storage/base/check.h"
 
 namespace endure {
@@ -55,6 +57,11 @@ class [[nodiscard]] Status {
   // Returns a status with the same code and `context: message`.
   Status WithContext(std::string_view context) const;
 
+  // Structured details a client decodes (Temporal's error details, e.g.
+  // NamespaceNotFoundFailure), carried as gRPC carries them: a packed Any.
+  Status WithDetail(const google::protobuf::Message& detail) const;
+  const google::protobuf::Any* detail() const { return state_ ? state_->detail.get() : nullptr; }
+
   friend bool operator==(const Status& a, const Status& b) {
     return a.code() == b.code() && a.message() == b.message();
   }
@@ -63,6 +70,7 @@ class [[nodiscard]] Status {
   struct State {
     StatusCode code;
     std::string message;
+    std::shared_ptr<const google::protobuf::Any> detail;
   };
   std::shared_ptr<const State> state_;
 };

@@ -130,6 +130,7 @@ class FailingSyncEnv final : public Env {
     if (left_.fetch_sub(1) == 1) return EIO;
     return Env::Default()->SyncData(fd);
   }
+  void RandomBytes(void* out, size_t n) override { Env::Default()->RandomBytes(out, n); }
 
  private:
   std::atomic<int64_t> left_;

@@ -1,5 +1,6 @@
 #include "storage/base/status.h"
 
+#include <google/protobuf/duration.pb.h>
 #include <gtest/gtest.h>
 
 namespace endure {
@@ -35,6 +36,19 @@ TEST(StatusTest, ResultPropagates) {
   EXPECT_EQ(Quarter(6).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(Quarter(6).status().message(), "odd: 3");
   EXPECT_TRUE(Quarter(4).status().ok());
+}
+
+TEST(StatusTest, CarriesADetailThroughContext) {
+  google::protobuf::Duration detail;
+  detail.set_seconds(42);
+  Status s = NotFound("missing").WithDetail(detail).WithContext("describe");
+  ASSERT_NE(s.detail(), nullptr);
+  google::protobuf::Duration back;
+  ASSERT_TRUE(s.detail()->UnpackTo(&back));
+  EXPECT_EQ(back.seconds(), 42);
+  EXPECT_EQ(s.ToString(), "NOT_FOUND: describe: missing");
+  EXPECT_EQ(Status().detail(), nullptr);
+  EXPECT_EQ(NotFound("x").detail(), nullptr);
 }
 
 TEST(StatusDeathTest, ValueOfAFailedResultIsABug) {
