@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -139,6 +140,8 @@ struct Transition {
   std::vector<TimerRow> timers_created;
   std::optional<VisibilityRecord> visibility;
   std::optional<NamespaceRecord> namespace_upsert;
+  // Cluster metadata entries (name -> value) to insert or replace.
+  std::map<std::string, std::string> cluster_metadata;
 };
 
 }  // namespace endure::storage

@@ -99,6 +99,9 @@ Result<std::optional<TimePoint>> Store::NextTimerFireTime() {
 Result<VisibilityRecord> Store::GetVisibility(const RunId& run_id) {
   return WithReader([&](auto& db) { return reads::GetVisibility(db, run_id); });
 }
+Result<std::optional<std::string>> Store::GetClusterMetadata(const std::string& name) {
+  return WithReader([&](auto& db) { return reads::GetClusterMetadata(db, name); });
+}
 Result<StoreSummary> Store::Summarize() {
   return WithReader([&](auto& db) { return reads::Summarize(db); });
 }

@@ -82,6 +82,7 @@ class Store {
   Result<std::vector<TimerRow>> ReadDueTimers(TimePoint until, size_t limit);
   Result<std::optional<TimePoint>> NextTimerFireTime();
   Result<VisibilityRecord> GetVisibility(const RunId& run_id);
+  Result<std::optional<std::string>> GetClusterMetadata(const std::string& name);
   Result<StoreSummary> Summarize();
 
   const StoreOptions& options() const { return options_; }

@@ -210,6 +210,15 @@ Result<VisibilityRecord> GetVisibility(sqlite::Connection& db, const RunId& run_
   return v;
 }
 
+Result<std::optional<std::string>> GetClusterMetadata(sqlite::Connection& db,
+                                                      const std::string& name) {
+  ENDURE_ASSIGN_OR_RETURN(auto s, db.Cached("SELECT value FROM cluster_metadata WHERE name = ?1"));
+  s->Bind(1, name);
+  ENDURE_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(s->ColumnBlob(0)));
+}
+
 Result<StoreSummary> Summarize(sqlite::Connection& db) {
   StoreSummary out;
   ENDURE_ASSIGN_OR_RETURN(int64_t version, db.QueryInt("PRAGMA user_version"));

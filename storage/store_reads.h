@@ -54,6 +54,10 @@ Result<std::optional<TimePoint>> NextTimerFireTime(sqlite::Connection& db);
 
 Result<VisibilityRecord> GetVisibility(sqlite::Connection& db, const RunId& run_id);
 
+// The value of a cluster metadata entry, if it was ever written.
+Result<std::optional<std::string>> GetClusterMetadata(sqlite::Connection& db,
+                                                      const std::string& name);
+
 Result<StoreSummary> Summarize(sqlite::Connection& db);
 
 }  // namespace reads

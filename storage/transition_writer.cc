@@ -54,6 +54,13 @@ Status TransitionWriter::SaveSequences() {
 Status TransitionWriter::Apply(const Transition& t, const EncodedTransition& encoded,
                                Committed* committed) {
   if (t.namespace_upsert) ENDURE_RETURN_IF_ERROR(WriteNamespace(*t.namespace_upsert));
+  for (const auto& [name, value] : t.cluster_metadata) {
+    ENDURE_ASSIGN_OR_RETURN(
+        auto stmt, db_->Cached("INSERT INTO cluster_metadata (name, value) VALUES (?1, ?2) "
+                               "ON CONFLICT (name) DO UPDATE SET value = ?2"));
+    stmt->BindRef(1, name).BindBlobRef(2, value);
+    ENDURE_RETURN_IF_ERROR(stmt->Run());
+  }
 
   if (!t.execution) {
     if (!t.events.empty()) return InvalidArgument("history events without an execution write");

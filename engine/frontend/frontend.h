@@ -44,14 +44,16 @@ class Frontend {
       const wsv1::DescribeNamespaceRequest& request);
   Result<wsv1::ListNamespacesResponse> ListNamespaces(const wsv1::ListNamespacesRequest& request);
   Result<wsv1::GetSystemInfoResponse> GetSystemInfo(const wsv1::GetSystemInfoRequest& request);
+  Result<wsv1::GetClusterInfoResponse> GetClusterInfo(const wsv1::GetClusterInfoRequest& request);
 
   NamespaceRegistry& namespaces() { return *namespaces_; }
 
  private:
-  explicit Frontend(std::unique_ptr<NamespaceRegistry> namespaces)
-      : namespaces_(std::move(namespaces)) {}
+  Frontend(std::unique_ptr<NamespaceRegistry> namespaces, std::string cluster_id)
+      : namespaces_(std::move(namespaces)), cluster_id_(std::move(cluster_id)) {}
 
   std::unique_ptr<NamespaceRegistry> namespaces_;
+  const std::string cluster_id_;  // Made once per database, kept in its cluster metadata.
 };
 
 }  // namespace endure::engine

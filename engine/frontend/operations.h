@@ -19,6 +19,7 @@ Result<wsv1::DescribeNamespaceResponse> DescribeNamespace(const NamespaceRegistr
 Result<wsv1::ListNamespacesResponse> ListNamespaces(const NamespaceRegistry& namespaces,
                                                     const wsv1::ListNamespacesRequest& r);
 wsv1::GetSystemInfoResponse GetSystemInfo();
+wsv1::GetClusterInfoResponse GetClusterInfo(const std::string& cluster_id);
 
 // A namespace as DescribeNamespace and ListNamespaces present it, with the capabilities and
 // limits this server has.

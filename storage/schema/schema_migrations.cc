@@ -102,8 +102,17 @@ CREATE INDEX visibility_by_type ON visibility (namespace_id, workflow_type, star
 -- would cost every transition; filters on status scan one of the indexes above.
 )sql";
 
+constexpr const char* kVersion2 = R"sql(
+-- Facts about this server as a whole (its cluster id, ...), by name.
+CREATE TABLE cluster_metadata (
+  name   TEXT PRIMARY KEY,
+  value  BLOB NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
+    {2, kVersion2},
 };
 
 }  // namespace

@@ -159,3 +159,22 @@ TEST_F(FrontendNamespacesTest, SystemInfoAdvertisesWhatTheSdksNeed) {
 
 }  // namespace
 }  // namespace endure::engine
+
+namespace endure::engine {
+namespace {
+
+TEST_F(FrontendNamespacesTest, ClusterInfoKeepsItsIdAcrossReopens) {
+  auto info = frontend_->GetClusterInfo({});
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->server_version(), "1.29.0");
+  EXPECT_EQ(info->cluster_id().size(), 36u);
+  EXPECT_EQ(info->history_shard_count(), 1);
+  EXPECT_EQ(info->visibility_store(), "sqlite");
+  EXPECT_TRUE(info->supported_clients().contains("temporal-typescript"));
+  const std::string id = info->cluster_id();
+  Reopen();
+  EXPECT_EQ(frontend_->GetClusterInfo({})->cluster_id(), id);
+}
+
+}  // namespace
+}  // namespace endure::engine

@@ -245,3 +245,37 @@ TEST(StoreOpenTest, FullDiskInABatchFailsOnlyTheTransitionThatDoesNotFit) {
 
 }  // namespace
 }  // namespace endure::storage
+
+namespace endure::storage {
+namespace {
+
+TEST(StoreOpenTest, AVersionOneDatabaseIsMigratedWithItsData) {
+  TempDir dir;
+  const std::string path = dir.File("v1.db");
+  // A database as the first release wrote it: version 1 only, with a run in it.
+  {
+    auto db = sqlite::Connection::Open(path, sqlite::OpenMode::kReadWriteCreate);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(Migrate(**db, SchemaMigrations().first(1)).ok());
+    ASSERT_TRUE((*db)
+                    ->Exec("INSERT INTO executions VALUES ('run-1', 'ns', 'wf', 1, 4, 1, x'00');"
+                           "INSERT INTO sequences VALUES ('task_id', 1) "
+                           "ON CONFLICT (name) DO NOTHING;")
+                    .ok());
+  }
+  auto store = OpenAt(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ((*store)->Summarize()->schema_version, SchemaMigrations().back().version);
+  EXPECT_EQ((*store)->GetExecution(RunId("run-1"))->next_event_id, 4);
+  Transition t;
+  t.cluster_metadata["cluster_id"] = "abc";
+  ASSERT_TRUE((*store)->Commit(t).ok());
+  EXPECT_EQ((*store)->GetClusterMetadata("cluster_id")->value_or(""), "abc");
+  EXPECT_FALSE((*store)->GetClusterMetadata("missing")->has_value());
+  store->reset();
+  EXPECT_EQ(QueryInt(path + ".v1.bak", "PRAGMA user_version"), 1);
+  EXPECT_EQ(QueryInt(path + ".v1.bak", "SELECT count(*) FROM executions"), 1);
+}
+
+}  // namespace
+}  // namespace endure::storage
