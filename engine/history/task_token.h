@@ -1,0 +1,20 @@
+// Encoding and decoding of task tokens (task_token.proto).
+//
+// A token is one version byte followed by the serialized TaskToken. The SDKs need it non-empty
+// and not starting with "local_act_" (sdk-core's marker for local activities): the version
+// byte guarantees both. Decoding refuses anything else with INVALID_ARGUMENT, so a forged or
+// truncated token never reaches the history service.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "engine/history/task_token.pb.h"
+#include "storage/base/status.h"
+
+namespace endure::engine::history {
+
+std::string EncodeTaskToken(const endure::history::TaskToken& token);
+Result<endure::history::TaskToken> DecodeTaskToken(std::string_view bytes);
+
+}  // namespace endure::engine::history
