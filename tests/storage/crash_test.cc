@@ -117,30 +117,10 @@ TEST(StorageCrashTest, AcknowledgedTransitionsSurviveSigkill) {
     ChildRun child = RunAndKill(db, round, delay, from_spawn);
     total_acks += child.lines;
 
-    StoreOptions options;
-    options.path = db;
-    auto store = Store::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    auto raw = sqlite::Connection::Open(db, sqlite::OpenMode::kReadOnly);
-    ASSERT_TRUE(raw.ok());
-
-    // Every acknowledged transition is there (a later, unacknowledged one may be too).
-    for (const auto& [run, version] : child.acked) {
-      auto exec = (*store)->GetExecution(RunId(run));
-      ASSERT_TRUE(exec.ok()) << "acknowledged run " << run << " lost: " << exec.status().ToString();
-      ASSERT_GE(exec->db_version, version) << "acknowledged transition of " << run << " lost";
-    }
-    // Nothing of this round is partly present.
-    const std::string prefix = "r" + std::to_string(round) + "-";
-    for (const RunId& id : testing::AllRunIds(db)) {
-      if (id.value().rfind(prefix, 0) != 0) continue;
-      Status s = testing::CheckRunConsistent(**store, **raw, id);
-      ASSERT_TRUE(s.ok()) << s.ToString();
-    }
-    // And the store takes new writes.
-    ToyRun probe{WorkflowId("probe-" + std::to_string(round)),
-                 RunId("probe-" + std::to_string(round))};
-    ASSERT_TRUE(probe.Commit(**store, 1).ok());
+    const std::string round_name = std::to_string(round);
+    Status recovered =
+        testing::CheckRecovered(db, child.acked, "r" + round_name + "-", "probe-" + round_name);
+    ASSERT_TRUE(recovered.ok()) << recovered.ToString();
   }
 
   // A final pass over everything ever written.

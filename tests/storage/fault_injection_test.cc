@@ -50,28 +50,6 @@ Outcome RunScenario(Store& store) {
   return out;
 }
 
-// Reopens without faults and checks the guarantees.
-void CheckAfterFault(const std::string& path, const Outcome& outcome, const std::string& what) {
-  SCOPED_TRACE(what);
-  StoreOptions options;
-  options.path = path;
-  auto store = Store::Open(options);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  auto raw = sqlite::Connection::Open(path, sqlite::OpenMode::kReadOnly);
-  ASSERT_TRUE(raw.ok());
-  for (const auto& [run, step] : outcome.acked) {
-    auto exec = (*store)->GetExecution(RunId(run));
-    ASSERT_TRUE(exec.ok()) << "acknowledged run " << run << " lost";
-    EXPECT_GE(exec->db_version, step) << "acknowledged step of " << run << " lost";
-  }
-  for (const RunId& id : testing::AllRunIds(path)) {
-    Status s = testing::CheckRunConsistent(**store, **raw, id);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-  }
-  ToyRun fresh{WorkflowId("wf-after"), RunId("run-after")};
-  EXPECT_TRUE(fresh.Commit(**store, 1).ok());
-}
-
 // Runs the scenario with the nth write (or sync) failing, for n = 1, 2, ... until a scenario
 // completes without reaching the fault. Returns how many positions were tried.
 template <typename Arm>
@@ -97,8 +75,9 @@ int EveryPosition(bool group_commit, Arm arm, const char* what) {
     if (!fired) break;
     ++positions;
     if (outcome.failures > 0) ++with_failures;
-    CheckAfterFault(options.path, outcome, std::string(what) + " " + std::to_string(n));
-    if (::testing::Test::HasFailure()) break;
+    Status recovered = testing::CheckRecovered(options.path, outcome.acked, "run-", "probe");
+    EXPECT_TRUE(recovered.ok()) << what << " " << n << ": " << recovered.ToString();
+    if (!recovered.ok()) break;
   }
   std::printf("%s faults: %d positions, %d of them failed a commit\n", what, positions,
               with_failures);
@@ -152,7 +131,8 @@ TEST(FaultInjectionTest, AFailedWalFlushIsReportedAndNothingIsCorrupted) {
     }
     // The flush failed once: whoever it covered was told DATA_LOSS, not OK.
     EXPECT_GE(outcome.failures, 1);
-    CheckAfterFault(options.path, outcome, "flush");
+    Status recovered = testing::CheckRecovered(options.path, outcome.acked, "run-", "probe");
+    EXPECT_TRUE(recovered.ok()) << recovered.ToString();
   }
 }
 

@@ -165,4 +165,24 @@ std::vector<RunId> AllRunIds(const std::string& db_path) {
   return out;
 }
 
+Status CheckRecovered(const std::string& path, const std::map<std::string, int64_t>& acked,
+                      const std::string& run_prefix, const std::string& probe_id) {
+  StoreOptions options;
+  options.path = path;
+  ENDURE_ASSIGN_OR_RETURN(auto store, Store::Open(options));
+  ENDURE_ASSIGN_OR_RETURN(auto raw, sqlite::Connection::Open(path, sqlite::OpenMode::kReadOnly));
+  for (const auto& [run, version] : acked) {
+    auto exec = store->GetExecution(RunId(run));
+    if (!exec.ok())
+      return DataLoss("acknowledged run " + run + " lost: " + exec.status().ToString());
+    if (exec->db_version < version) return DataLoss("acknowledged step of run " + run + " lost");
+  }
+  for (const RunId& id : AllRunIds(path)) {
+    if (id.value().rfind(run_prefix, 0) != 0) continue;
+    ENDURE_RETURN_IF_ERROR(CheckRunConsistent(*store, *raw, id));
+  }
+  ToyRun probe{WorkflowId(probe_id), RunId(probe_id)};
+  return probe.Commit(*store, 1).WithContext("a write after recovery");
+}
+
 }  // namespace endure::storage::testing

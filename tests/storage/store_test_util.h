@@ -2,6 +2,7 @@
 // every state can be checked for consistency (see CheckRunConsistent).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -63,5 +64,12 @@ Status CheckRunConsistent(Store& store, sqlite::Connection& raw, const RunId& ru
 
 // Every run id in the executions table, read with a private connection.
 std::vector<RunId> AllRunIds(const std::string& db_path);
+
+// Reopens the store at `path` after a crash or an injected fault and checks what must hold:
+// every acknowledged step is there (`acked`: run id -> highest acknowledged db_version; a later,
+// unacknowledged one may be too), every toy run whose id starts with `run_prefix` is wholly
+// consistent, and the store takes a new write (a run named `probe_id`). Returns the first breach.
+Status CheckRecovered(const std::string& path, const std::map<std::string, int64_t>& acked,
+                      const std::string& run_prefix, const std::string& probe_id);
 
 }  // namespace endure::storage::testing
