@@ -205,7 +205,6 @@ Status TransitionWriter::WriteTasks(const Transition& t, Committed* committed) {
         db_->Cached("DELETE FROM tasks WHERE namespace_id = ?1 AND task_queue = ?2 AND kind = ?3 "
                     "AND task_id = ?4"));
     for (const TaskKey& key : t.tasks_deleted) {
-      del->Reset();
       del->BindRef(1, key.namespace_id.value()).BindRef(2, key.task_queue);
       del->Bind(3, static_cast<int64_t>(key.kind)).Bind(4, key.task_id);
       ENDURE_RETURN_IF_ERROR(del->Run());
@@ -221,7 +220,6 @@ Status TransitionWriter::WriteTasks(const Transition& t, Committed* committed) {
   for (const TaskRow& task : t.tasks_created) {
     const int64_t task_id = next_task_id_++;
     sequences_dirty_ = true;
-    ins->Reset();
     ins->BindRef(1, task.namespace_id.value()).BindRef(2, task.task_queue);
     ins->Bind(3, static_cast<int64_t>(task.kind)).Bind(4, task_id);
     ins->BindRef(5, task.workflow_id.value()).BindRef(6, task.run_id.value());
@@ -239,7 +237,6 @@ Status TransitionWriter::WriteTimers(const Transition& t) {
         db_->Cached(
             "DELETE FROM timers WHERE fire_time = ?1 AND run_id = ?2 AND kind = ?3 AND ref = ?4"));
     for (const TimerKey& key : t.timers_deleted) {
-      del->Reset();
       del->Bind(1, ToUnixNanos(key.fire_time)).BindRef(2, key.run_id.value());
       del->Bind(3, key.kind).Bind(4, key.ref);
       ENDURE_RETURN_IF_ERROR(del->Run());
@@ -252,7 +249,6 @@ Status TransitionWriter::WriteTimers(const Transition& t) {
           "INSERT INTO timers (fire_time, run_id, kind, ref, namespace_id, workflow_id, payload) "
           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
   for (const TimerRow& timer : t.timers_created) {
-    ins->Reset();
     ins->Bind(1, ToUnixNanos(timer.fire_time)).BindRef(2, timer.run_id.value());
     ins->Bind(3, timer.kind).Bind(4, timer.ref).BindRef(5, timer.namespace_id.value());
     ins->BindRef(6, timer.workflow_id.value()).BindBlobRef(7, timer.payload);

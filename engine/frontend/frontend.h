@@ -46,8 +46,6 @@ class Frontend {
   Result<wsv1::GetSystemInfoResponse> GetSystemInfo(const wsv1::GetSystemInfoRequest& request);
   Result<wsv1::GetClusterInfoResponse> GetClusterInfo(const wsv1::GetClusterInfoRequest& request);
 
-  NamespaceRegistry& namespaces() { return *namespaces_; }
-
  private:
   Frontend(std::unique_ptr<NamespaceRegistry> namespaces, std::string cluster_id)
       : namespaces_(std::move(namespaces)), cluster_id_(std::move(cluster_id)) {}

@@ -58,8 +58,9 @@ std::string Status::ToString() const {
 
 Status Status::WithContext(std::string_view context) const {
   if (ok()) return *this;
-  Status out(code(), std::string(context) + ": " + message());
-  out.state_ = std::make_shared<State>(State{code(), out.message(), state_->detail});
+  Status out;
+  out.state_ = std::make_shared<State>(
+      State{code(), std::string(context) + ": " + message(), state_->detail});
   return out;
 }
 

@@ -108,9 +108,9 @@ Result<bool> Statement::Step() {
 }
 
 Status Statement::Run() {
-  ENDURE_ASSIGN_OR_RETURN(bool row, Step());
-  (void)row;
-  return Status::Ok();
+  Result<bool> stepped = Step();
+  sqlite3_reset(stmt_);
+  return stepped.status();
 }
 
 void Statement::Reset() {

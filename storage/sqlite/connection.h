@@ -43,7 +43,8 @@ class Statement {
 
   // Advances to the next row: true when a row is available, false when done.
   Result<bool> Step();
-  // Runs a statement that returns no rows.
+  // Runs a statement that returns no rows, and rewinds it so that it can be bound and run again
+  // (the bindings stay until rebound or Reset()).
   Status Run();
   // Clears bindings and rewinds, ready for reuse.
   void Reset();
