@@ -28,7 +28,41 @@ Result<std::unique_ptr<Frontend>> Frontend::Open(FrontendOptions options) {
     ENDURE_RETURN_IF_ERROR(namespaces->Ensure(name).WithContext("--namespace " + name));
   }
   ENDURE_ASSIGN_OR_RETURN(std::string cluster_id, ClusterId(*options.store, options.env));
-  return std::unique_ptr<Frontend>(new Frontend(std::move(namespaces), std::move(cluster_id)));
+  return std::unique_ptr<Frontend>(
+      new Frontend(std::move(options), std::move(namespaces), std::move(cluster_id)));
+}
+
+Frontend::Frontend(FrontendOptions options, std::unique_ptr<NamespaceRegistry> namespaces,
+                   std::string cluster_id)
+    : namespaces_(std::move(namespaces)),
+      cluster_id_(std::move(cluster_id)),
+      alarms_(std::make_unique<AlarmClock>(options.env)) {
+  matching::MatchingOptions m;
+  m.store = options.store;
+  m.alarms = alarms_.get();
+  m.max_poll_wait = options.max_poll_wait;
+  matching_ = std::make_unique<matching::Matching>(m);
+  history::HistoryOptions h;
+  h.store = options.store;
+  h.env = options.env;
+  h.namespaces = namespaces_.get();
+  h.matching = matching_.get();
+  h.alarms = alarms_.get();
+  h.cache_capacity = options.cache_capacity;
+  h.timer_thread = options.timer_thread;
+  h.history_long_poll = options.history_long_poll;
+  history_ = std::make_unique<history::HistoryEngine>(h);
+}
+
+Frontend::~Frontend() {
+  Shutdown();
+  // The alarm thread stops before what its alarms point into goes away.
+  alarms_.reset();
+}
+
+void Frontend::Shutdown() {
+  matching_->Shutdown();
+  history_->Shutdown();
 }
 
 Result<wsv1::RegisterNamespaceResponse> Frontend::RegisterNamespace(

@@ -6,16 +6,26 @@
 // HTTP adapters and the in-process C++ client all call this one surface. Each operation lives in
 // its own file (register_namespace.cc, ...); this class only dispatches.
 //
-// This first part serves namespaces and system information; the workflow operations join it as
-// the history and matching services land.
+// Namespace and system operations answer at once (they return their result). Workflow
+// operations are asynchronous: they take a callback that runs once the outcome is durable
+// (on a store thread; it must not block), so that one caller thread can keep many operations
+// in flight and their transitions share group commits. Await() (await.h) waits for one.
+// Polls and history long polls wait up to their deadline; a poll whose caller has gone
+// (PollOptions::cancelled) never takes a task.
 //
 // Thread-safety: every method may be called from any thread.
 #pragma once
 
+#include <atomic>
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "engine/common/alarm_clock.h"
+#include "engine/history/history_engine.h"
+#include "engine/matching/matching.h"
 #include "engine/namespaces/namespace_registry.h"
 #include "storage/base/env.h"
 #include "storage/base/status.h"
@@ -31,6 +41,21 @@ struct FrontendOptions {
   Env* env = Env::Default();
   // Namespaces that must exist besides `default` (the dev server's --namespace flags).
   std::vector<std::string> namespaces;
+  // Durable timers fire on a thread of the engine's own; tests on a manual clock turn it off
+  // and call history()->FireDueTimers().
+  bool timer_thread = true;
+  size_t cache_capacity = 10'000;  // Runs kept in memory.
+  std::chrono::milliseconds max_poll_wait = std::chrono::seconds(60);
+  std::chrono::milliseconds history_long_poll = std::chrono::seconds(20);
+};
+
+template <typename T>
+using Callback = std::function<void(Result<T>)>;
+
+struct PollOptions {
+  AlarmClock::Clock::time_point deadline = AlarmClock::Clock::time_point::max();
+  // Set by the caller's transport when the call ends early; a poll then takes no task.
+  std::shared_ptr<const std::atomic<bool>> cancelled;
 };
 
 class Frontend {
@@ -46,12 +71,76 @@ class Frontend {
   Result<wsv1::GetSystemInfoResponse> GetSystemInfo(const wsv1::GetSystemInfoRequest& request);
   Result<wsv1::GetClusterInfoResponse> GetClusterInfo(const wsv1::GetClusterInfoRequest& request);
 
+  // Workflows (workflow_operations.cc).
+  void StartWorkflowExecution(const wsv1::StartWorkflowExecutionRequest& request,
+                              Callback<wsv1::StartWorkflowExecutionResponse> done);
+  void SignalWorkflowExecution(const wsv1::SignalWorkflowExecutionRequest& request,
+                               Callback<wsv1::SignalWorkflowExecutionResponse> done);
+  void RequestCancelWorkflowExecution(const wsv1::RequestCancelWorkflowExecutionRequest& request,
+                                      Callback<wsv1::RequestCancelWorkflowExecutionResponse> done);
+  void TerminateWorkflowExecution(const wsv1::TerminateWorkflowExecutionRequest& request,
+                                  Callback<wsv1::TerminateWorkflowExecutionResponse> done);
+  void DescribeWorkflowExecution(const wsv1::DescribeWorkflowExecutionRequest& request,
+                                 Callback<wsv1::DescribeWorkflowExecutionResponse> done);
+  void GetWorkflowExecutionHistory(const wsv1::GetWorkflowExecutionHistoryRequest& request,
+                                   AlarmClock::Clock::time_point deadline,
+                                   Callback<wsv1::GetWorkflowExecutionHistoryResponse> done);
+
+  // Workflow tasks (task_operations.cc).
+  void PollWorkflowTaskQueue(const wsv1::PollWorkflowTaskQueueRequest& request,
+                             PollOptions options,
+                             Callback<wsv1::PollWorkflowTaskQueueResponse> done);
+  void RespondWorkflowTaskCompleted(const wsv1::RespondWorkflowTaskCompletedRequest& request,
+                                    Callback<wsv1::RespondWorkflowTaskCompletedResponse> done);
+  void RespondWorkflowTaskFailed(const wsv1::RespondWorkflowTaskFailedRequest& request,
+                                 Callback<wsv1::RespondWorkflowTaskFailedResponse> done);
+
+  // Activity tasks (task_operations.cc).
+  void PollActivityTaskQueue(const wsv1::PollActivityTaskQueueRequest& request,
+                             PollOptions options,
+                             Callback<wsv1::PollActivityTaskQueueResponse> done);
+  void RecordActivityTaskHeartbeat(const wsv1::RecordActivityTaskHeartbeatRequest& request,
+                                   Callback<wsv1::RecordActivityTaskHeartbeatResponse> done);
+  void RecordActivityTaskHeartbeatById(
+      const wsv1::RecordActivityTaskHeartbeatByIdRequest& request,
+      Callback<wsv1::RecordActivityTaskHeartbeatByIdResponse> done);
+  void RespondActivityTaskCompleted(const wsv1::RespondActivityTaskCompletedRequest& request,
+                                    Callback<wsv1::RespondActivityTaskCompletedResponse> done);
+  void RespondActivityTaskCompletedById(
+      const wsv1::RespondActivityTaskCompletedByIdRequest& request,
+      Callback<wsv1::RespondActivityTaskCompletedByIdResponse> done);
+  void RespondActivityTaskFailed(const wsv1::RespondActivityTaskFailedRequest& request,
+                                 Callback<wsv1::RespondActivityTaskFailedResponse> done);
+  void RespondActivityTaskFailedById(const wsv1::RespondActivityTaskFailedByIdRequest& request,
+                                     Callback<wsv1::RespondActivityTaskFailedByIdResponse> done);
+  void RespondActivityTaskCanceled(const wsv1::RespondActivityTaskCanceledRequest& request,
+                                   Callback<wsv1::RespondActivityTaskCanceledResponse> done);
+  void RespondActivityTaskCanceledById(
+      const wsv1::RespondActivityTaskCanceledByIdRequest& request,
+      Callback<wsv1::RespondActivityTaskCanceledByIdResponse> done);
+
+  // Ends waiting polls empty and stops timers; later polls end at once.
+  void Shutdown();
+
+  history::HistoryEngine* history() { return history_.get(); }
+  matching::Matching* matching() { return matching_.get(); }
+
+  ~Frontend();
+
  private:
-  Frontend(std::unique_ptr<NamespaceRegistry> namespaces, std::string cluster_id)
-      : namespaces_(std::move(namespaces)), cluster_id_(std::move(cluster_id)) {}
+  Frontend(FrontendOptions options, std::unique_ptr<NamespaceRegistry> namespaces,
+           std::string cluster_id);
+
+  void PollWorkflowTasks(storage::NamespaceRecord ns, wsv1::PollWorkflowTaskQueueRequest request,
+                         PollOptions options, Callback<wsv1::PollWorkflowTaskQueueResponse> done);
+  void PollActivityTasks(storage::NamespaceRecord ns, wsv1::PollActivityTaskQueueRequest request,
+                         PollOptions options, Callback<wsv1::PollActivityTaskQueueResponse> done);
 
   std::unique_ptr<NamespaceRegistry> namespaces_;
   const std::string cluster_id_;  // Made once per database, kept in its cluster metadata.
+  std::unique_ptr<AlarmClock> alarms_;
+  std::unique_ptr<matching::Matching> matching_;
+  std::unique_ptr<history::HistoryEngine> history_;
 };
 
 }  // namespace endure::engine

@@ -1,8 +1,9 @@
-// Conversions between google.protobuf.Duration and std::chrono, where 0 means "unlimited" in
-// Temporal's timeout fields.
+// Conversions between google.protobuf.Duration/Timestamp and std::chrono or unix nanoseconds;
+// 0 means "unlimited" in Temporal's timeout fields.
 #pragma once
 
 #include <google/protobuf/duration.pb.h>
+#include <google/protobuf/timestamp.pb.h>
 
 #include <chrono>
 
@@ -25,6 +26,16 @@ inline Nanos MinLimit(Nanos a, Nanos b) {
   if (a.count() == 0) return b;
   if (b.count() == 0) return a;
   return a < b ? a : b;
+}
+
+// Timestamps as unix nanoseconds, the form mutable state and the store keep.
+inline int64_t ToUnixNanos(const google::protobuf::Timestamp& t) {
+  return t.seconds() * 1'000'000'000 + t.nanos();
+}
+
+inline void SetTimestamp(google::protobuf::Timestamp* t, int64_t unix_nanos) {
+  t->set_seconds(unix_nanos / 1'000'000'000);
+  t->set_nanos(static_cast<int32_t>(unix_nanos % 1'000'000'000));
 }
 
 }  // namespace endure::engine::history

@@ -27,4 +27,20 @@ Result<endure::history::TaskToken> DecodeTaskToken(std::string_view bytes) {
   return token;
 }
 
+std::string EncodeHistoryPageToken(const endure::history::HistoryPageToken& token) {
+  std::string out(1, kVersion1);
+  token.AppendToString(&out);
+  return out;
+}
+
+Result<endure::history::HistoryPageToken> DecodeHistoryPageToken(std::string_view bytes) {
+  endure::history::HistoryPageToken token;
+  if (bytes.empty() || bytes[0] != kVersion1 ||
+      !token.ParseFromArray(bytes.data() + 1, static_cast<int>(bytes.size() - 1)) ||
+      token.run_id().empty() || token.next_event_id() < 1) {
+    return InvalidArgument("next page token is malformed");
+  }
+  return token;
+}
+
 }  // namespace endure::engine::history

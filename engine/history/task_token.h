@@ -17,4 +17,8 @@ namespace endure::engine::history {
 std::string EncodeTaskToken(const endure::history::TaskToken& token);
 Result<endure::history::TaskToken> DecodeTaskToken(std::string_view bytes);
 
+// Page tokens of GetWorkflowExecutionHistory (and of poll responses), encoded the same way.
+std::string EncodeHistoryPageToken(const endure::history::HistoryPageToken& token);
+Result<endure::history::HistoryPageToken> DecodeHistoryPageToken(std::string_view bytes);
+
 }  // namespace endure::engine::history

@@ -1,0 +1,129 @@
+#include "engine/history/history_engine.h"
+
+#include <future>
+#include <limits>
+
+namespace endure::engine::history {
+
+HistoryEngine::HistoryEngine(HistoryOptions options)
+    : options_(std::move(options)), runs_(options_.store, options_.cache_capacity) {
+  timers_ = std::make_unique<TimerQueue>(
+      options_.store, options_.env,
+      [this](const storage::TimerRow& row, std::function<void()> done) {
+        FireTimer(row, std::move(done));
+      },
+      options_.timer_thread);
+}
+
+HistoryEngine::~HistoryEngine() { Shutdown(); }
+
+void HistoryEngine::Shutdown() {
+  timers_->Stop();
+  std::unique_lock lock(in_flight_mu_);
+  in_flight_done_.wait(lock, [this] { return in_flight_ == 0; });
+}
+
+void HistoryEngine::Submit(storage::Transition transition,
+                           std::function<void(Result<storage::Committed>)> done) {
+  {
+    std::lock_guard lock(in_flight_mu_);
+    ++in_flight_;
+  }
+  options_.store->Submit(std::move(transition),
+                         [this, done = std::move(done)](Result<storage::Committed> committed) {
+                           done(std::move(committed));
+                           std::lock_guard lock(in_flight_mu_);
+                           if (--in_flight_ == 0) in_flight_done_.notify_all();
+                         });
+}
+
+void HistoryEngine::FireDueTimers() { timers_->FireDue(); }
+
+Result<RunId> HistoryEngine::ResolveRun(
+    const storage::NamespaceRecord& ns,
+    const temporal::api::common::v1::WorkflowExecution& execution) {
+  if (execution.workflow_id().empty()) return InvalidArgument("workflow id is not set");
+  if (!execution.run_id().empty()) return RunId(execution.run_id());
+  auto current = options_.store->GetCurrentExecution(ns.id, WorkflowId(execution.workflow_id()));
+  if (!current.ok()) {
+    if (current.status().code() == StatusCode::kNotFound) {
+      return NotFound("workflow not found for ID: " + execution.workflow_id());
+    }
+    return current.status();
+  }
+  return current->run_id;
+}
+
+void HistoryEngine::WithRun(const storage::NamespaceRecord& ns, const RunId& run_id,
+                            const std::string& workflow_id,
+                            std::function<void(Result<LeasePtr>)> op) {
+  runs_.With(run_id, [ns_id = ns.id, workflow_id, op = std::move(op)](Result<LeasePtr> lease) {
+    if (!lease.ok()) {
+      if (lease.status().code() == StatusCode::kNotFound) {
+        return op(NotFound("workflow not found for ID: " + workflow_id));
+      }
+      return op(lease.status());
+    }
+    const MutableState& s = (*lease)->state();
+    if (s.namespace_id() != ns_id.value() || (!workflow_id.empty() && s.workflow_id() != workflow_id)) {
+      return op(NotFound("workflow not found for ID: " + workflow_id));
+    }
+    op(std::move(lease));
+  });
+}
+
+void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation, std::function<void(Status)> done) {
+  lease->MarkDirty();
+  const int64_t version = lease->db_version();
+  storage::Transition transition = mutation.Finish(version);
+  std::vector<storage::TaskRow> tasks = transition.tasks_created;
+  std::vector<TimePoint> fire_times;
+  for (const auto& timer : transition.timers_created) fire_times.push_back(timer.fire_time);
+  const RunId run_id(lease->state().run_id());
+  const bool new_events = !transition.events.empty();
+  Submit(
+      std::move(transition),
+      [this, lease = std::move(lease), version, tasks = std::move(tasks),
+       fire_times = std::move(fire_times), run_id, new_events,
+       done = std::move(done)](Result<storage::Committed> committed) mutable {
+        if (!committed.ok()) {
+          done(committed.status());  // The lease is dirty: the run reloads from the store.
+          return;
+        }
+        lease->Committed(version + 1);
+        for (size_t i = 0; i < tasks.size(); ++i) tasks[i].task_id = committed->task_ids[i];
+        done(Status::Ok());
+        lease.reset();  // The run's next operation may start before matching hands out tasks.
+        if (!tasks.empty()) options_.matching->AddTasks(tasks);
+        for (TimePoint t : fire_times) timers_->Armed(t);
+        if (new_events) NotifyHistoryWatchers(run_id);
+      });
+}
+
+void HistoryEngine::DropTask(const storage::TaskRow& task) {
+  storage::Transition t;
+  t.tasks_deleted.push_back(task.key());
+  Submit(std::move(t), [](Result<storage::Committed>) {});
+}
+
+Result<MutableState> HistoryEngine::CachedStateForTesting(const RunId& run_id) {
+  std::promise<Result<MutableState>> result;
+  runs_.With(run_id, [&](Result<LeasePtr> lease) {
+    if (!lease.ok()) return result.set_value(lease.status());
+    result.set_value((*lease)->state());
+  });
+  return result.get_future().get();
+}
+
+Result<MutableState> HistoryEngine::RebuildStateForTesting(const RunId& run_id) {
+  ENDURE_ASSIGN_OR_RETURN(auto record, options_.store->GetExecution(run_id));
+  ENDURE_ASSIGN_OR_RETURN(auto events, options_.store->ReadHistory(
+                                           run_id, 1, record.next_event_id,
+                                           std::numeric_limits<size_t>::max()));
+  PendingState pending;
+  if (!pending.ParseFromString(record.state)) return DataLoss("corrupt execution row");
+  return Rebuild(record.namespace_id.value(), record.workflow_id.value(), record.run_id.value(),
+                 events, std::move(pending));
+}
+
+}  // namespace endure::engine::history

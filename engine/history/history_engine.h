@@ -1,0 +1,225 @@
+// HistoryEngine: Temporal's history service in process.
+//
+// It owns every run's mutable state (through RunCache) and turns requests, task completions and
+// fired timers into transitions of the store: events appended to history, task rows for
+// matching, durable timers, the execution and visibility rows. Each operation runs with the run
+// held (one operation per run at a time), submits its transition and answers once the
+// transition is durable; transitions of different runs share group commits. After a commit the
+// tasks it created go to matching and its timers to the timer queue.
+//
+// The operations are spread over files by subject: start_workflow.cc, external_requests.cc
+// (signal, cancel, terminate, describe), workflow_task_started.cc, workflow_task_completed.cc,
+// commands.cc, activity_tasks.cc, timers_fired.cc and history_reads.cc.
+//
+// Callbacks run on the store's acknowledger thread (or the caller's, for errors found before
+// any write) and must not block.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "engine/common/alarm_clock.h"
+#include "engine/history/run_cache.h"
+#include "engine/history/run_mutation.h"
+#include "engine/history/task_token.h"
+#include "engine/history/timer_queue.h"
+#include "engine/matching/matching.h"
+#include "engine/namespaces/namespace_registry.h"
+#include "storage/store.h"
+#include "temporal/api/workflowservice/v1/request_response.pb.h"
+
+namespace endure::engine::history {
+
+namespace wsv1 = temporal::api::workflowservice::v1;
+
+// The started_event_id of an activity's closing event whose ActivityTaskStarted is written just
+// before it, in the same batch, and has no id yet.
+inline constexpr int64_t kStartedInThisBatch = -1;
+
+template <typename T>
+using Callback = std::function<void(Result<T>)>;
+
+struct HistoryOptions {
+  storage::Store* store = nullptr;
+  Env* env = Env::Default();
+  NamespaceRegistry* namespaces = nullptr;
+  matching::Matching* matching = nullptr;
+  AlarmClock* alarms = nullptr;
+  size_t cache_capacity = 10'000;  // Runs kept in memory.
+  // Durable timers: fired by a thread of the engine's own, or only by FireDueTimers (tests on a
+  // manual clock).
+  bool timer_thread = true;
+  std::chrono::milliseconds history_long_poll = std::chrono::seconds(20);
+  int64_t history_page_size = 256;      // Events per page when the request names no size.
+  int64_t blob_size_limit = 2 << 20;    // Bytes per payload field.
+  int64_t suggest_continue_as_new_events = 4096;
+  int64_t suggest_continue_as_new_bytes = 4 << 20;
+};
+
+class HistoryEngine {
+ public:
+  explicit HistoryEngine(HistoryOptions options);
+  ~HistoryEngine();
+  HistoryEngine(const HistoryEngine&) = delete;
+  HistoryEngine& operator=(const HistoryEngine&) = delete;
+
+  // Workflow life cycle.
+  void StartWorkflow(const storage::NamespaceRecord& ns,
+                     const wsv1::StartWorkflowExecutionRequest& request,
+                     Callback<wsv1::StartWorkflowExecutionResponse> done);
+  void Signal(const storage::NamespaceRecord& ns,
+              const wsv1::SignalWorkflowExecutionRequest& request,
+              Callback<wsv1::SignalWorkflowExecutionResponse> done);
+  void RequestCancel(const storage::NamespaceRecord& ns,
+                     const wsv1::RequestCancelWorkflowExecutionRequest& request,
+                     Callback<wsv1::RequestCancelWorkflowExecutionResponse> done);
+  void Terminate(const storage::NamespaceRecord& ns,
+                 const wsv1::TerminateWorkflowExecutionRequest& request,
+                 Callback<wsv1::TerminateWorkflowExecutionResponse> done);
+  void Describe(const storage::NamespaceRecord& ns,
+                const wsv1::DescribeWorkflowExecutionRequest& request,
+                Callback<wsv1::DescribeWorkflowExecutionResponse> done);
+  void GetHistory(const storage::NamespaceRecord& ns,
+                  const wsv1::GetWorkflowExecutionHistoryRequest& request,
+                  AlarmClock::Clock::time_point deadline,
+                  Callback<wsv1::GetWorkflowExecutionHistoryResponse> done);
+
+  // Workflow tasks. A matched task whose start cannot be recorded because the task is obsolete
+  // (its run moved on) answers nullopt, and its row is deleted.
+  void RecordWorkflowTaskStarted(const storage::TaskRow& task,
+                                 const wsv1::PollWorkflowTaskQueueRequest& poll,
+                                 Callback<std::optional<wsv1::PollWorkflowTaskQueueResponse>> done);
+  void RespondWorkflowTaskCompleted(const storage::NamespaceRecord& ns,
+                                    const wsv1::RespondWorkflowTaskCompletedRequest& request,
+                                    Callback<wsv1::RespondWorkflowTaskCompletedResponse> done);
+  void RespondWorkflowTaskFailed(const storage::NamespaceRecord& ns,
+                                 const wsv1::RespondWorkflowTaskFailedRequest& request,
+                                 Callback<wsv1::RespondWorkflowTaskFailedResponse> done);
+
+  // Activity tasks.
+  void RecordActivityTaskStarted(const storage::TaskRow& task,
+                                 const wsv1::PollActivityTaskQueueRequest& poll,
+                                 Callback<std::optional<wsv1::PollActivityTaskQueueResponse>> done);
+  // The activity a request names: by task token, or (the *ById requests) by workflow, run and
+  // activity id, meaning its current attempt.
+  struct ActivityRef {
+    RunId run_id;
+    WorkflowId workflow_id;
+    int64_t scheduled_event_id = 0;  // 0: look up activity_id.
+    int32_t attempt = 0;             // 0: the current attempt.
+    std::string activity_id;
+  };
+  void RecordActivityTaskHeartbeat(const storage::NamespaceRecord& ns, ActivityRef ref,
+                                   const temporal::api::common::v1::Payloads& details,
+                                   Callback<wsv1::RecordActivityTaskHeartbeatResponse> done);
+  void RespondActivityTaskCompleted(const storage::NamespaceRecord& ns, ActivityRef ref,
+                                    const temporal::api::common::v1::Payloads& result,
+                                    const std::string& identity, Callback<bool> done);
+  void RespondActivityTaskFailed(const storage::NamespaceRecord& ns, ActivityRef ref,
+                                 const temporal::api::failure::v1::Failure& failure,
+                                 const temporal::api::common::v1::Payloads* last_heartbeat_details,
+                                 const std::string& identity, Callback<bool> done);
+  void RespondActivityTaskCanceled(const storage::NamespaceRecord& ns, ActivityRef ref,
+                                   const temporal::api::common::v1::Payloads& details,
+                                   const std::string& identity, Callback<bool> done);
+  // The ActivityRef of a task token from an activity poll (INVALID_ARGUMENT for any other).
+  static Result<ActivityRef> ActivityRefFromToken(const storage::NamespaceRecord& ns,
+                                                  const std::string& token);
+  // The ActivityRef of a *ById request, resolving an empty run id to the current run.
+  Result<ActivityRef> ActivityRefById(const storage::NamespaceRecord& ns,
+                                      const std::string& workflow_id, const std::string& run_id,
+                                      const std::string& activity_id);
+
+  // Fires every durable timer due at the clock's now, and waits until they have fired.
+  void FireDueTimers();
+
+  // Stops the timer thread and waits for the operations in flight.
+  void Shutdown();
+
+  // For tests: the state of a run as the engine holds it, and as rebuilt from the store.
+  Result<MutableState> CachedStateForTesting(const RunId& run_id);
+  Result<MutableState> RebuildStateForTesting(const RunId& run_id);
+
+ private:
+  using LeasePtr = RunCache::LeasePtr;
+
+  // Resolves the run a request names: the given run, or the workflow's current run.
+  Result<RunId> ResolveRun(const storage::NamespaceRecord& ns,
+                           const temporal::api::common::v1::WorkflowExecution& execution);
+  // Holds `run_id` and runs `op` with its state, after checking that it belongs to `ns` and
+  // `workflow_id` (NOT_FOUND otherwise, as for a run that does not exist).
+  void WithRun(const storage::NamespaceRecord& ns, const RunId& run_id,
+               const std::string& workflow_id, std::function<void(Result<LeasePtr>)> op);
+  // Submits the mutation's transition; on success hands its tasks to matching and its timers to
+  // the timer queue, then calls done (with the lease still held).
+  void Commit(LeasePtr lease, RunMutation& mutation, std::function<void(Status)> done);
+  // Submits a transition to the store, counted until its callback has run (Shutdown waits).
+  void Submit(storage::Transition transition,
+              std::function<void(Result<storage::Committed>)> done);
+  // Deletes the rows of tasks found obsolete.
+  void DropTask(const storage::TaskRow& task);
+
+  // Life-cycle steps shared by the operations (workflow_tasks.cc).
+  void ScheduleWorkflowTask(RunMutation& m);
+  void ScheduleRetryOfWorkflowTask(RunMutation& m, int32_t attempt);
+  void FlushBufferedEvents(RunMutation& m);
+  // Events from outside the workflow task (signals, cancel requests, activity and timer
+  // results): written followed by a new workflow task, or buffered while one is started.
+  void AddWorkflowEvents(RunMutation& m, std::vector<HistoryEvent> events);
+  void CloseRun(RunMutation& m);
+  // Ends a started workflow task with WorkflowTaskFailed(FORCE_CLOSE_COMMAND) before the run is
+  // closed from outside (terminate, run timeout).
+  void ForceCloseWorkflowTask(RunMutation& m, const std::string& identity);
+
+  // Commands (commands.cc). nullopt, or why the workflow task fails.
+  struct CommandFailure {
+    temporal::api::enums::v1::WorkflowTaskFailedCause cause;
+    std::string message;
+  };
+  // Workflow task ends (workflow_task_completed.cc).
+  std::optional<CommandFailure> CompleteWorkflowTask(
+      RunMutation& m, const wsv1::RespondWorkflowTaskCompletedRequest& request);
+  void FailWorkflowTask(RunMutation& m, temporal::api::enums::v1::WorkflowTaskFailedCause cause,
+                        const temporal::api::failure::v1::Failure& failure,
+                        const std::string& identity,
+                        std::optional<temporal::api::enums::v1::TimeoutType> timeout);
+  std::optional<CommandFailure> ApplyCommand(RunMutation& m,
+                                             const temporal::api::command::v1::Command& command,
+                                             int64_t completed_event_id, bool* needs_new_task);
+
+  // Activity steps (activity_tasks.cc).
+  void DispatchActivityAttempt(RunMutation& m, int64_t scheduled_event_id);
+  // Ends an attempt that failed or timed out: retries it, or closes the activity with `failure`.
+  void FailActivityAttempt(RunMutation& m, int64_t scheduled_event_id,
+                           const temporal::api::failure::v1::Failure& failure,
+                           const std::string& identity, bool timed_out);
+  // Writes the lazily written ActivityTaskStarted and then `closing`, together.
+  void CloseActivity(RunMutation& m, int64_t scheduled_event_id, HistoryEvent closing);
+  void ActivityOperation(const storage::NamespaceRecord& ns, ActivityRef ref,
+                         std::function<Status(RunMutation&, int64_t scheduled_event_id)> apply,
+                         Callback<bool> done);
+
+  // Timers (timers_fired.cc).
+  void FireTimer(const storage::TimerRow& row, std::function<void()> done);
+  void FireWorkflowTaskTimeout(RunMutation& m, const endure::history::ArmedTimer& timer);
+  void FireActivityTimeout(RunMutation& m, const endure::history::ArmedTimer& timer);
+
+  // Long polls on history (history_reads.cc): called after every commit of a run.
+  void NotifyHistoryWatchers(const RunId& run_id);
+
+  HistoryOptions options_;
+  RunCache runs_;
+  std::unique_ptr<TimerQueue> timers_;
+
+  std::mutex in_flight_mu_;
+  std::condition_variable in_flight_done_;
+  int64_t in_flight_ = 0;
+
+  struct Watcher;
+  std::mutex watchers_mu_;
+  std::unordered_multimap<RunId, std::shared_ptr<Watcher>> watchers_;
+};
+
+}  // namespace endure::engine::history

@@ -1,0 +1,144 @@
+// GetWorkflowExecutionHistory: pages of a run's history from the store, the CLOSE_EVENT
+// filter, and long polls (wait_new_event) that answer when the run's history grows or after
+// history_long_poll, with a token to continue from.
+#include "engine/history/history_engine.h"
+#include "temporal/api/enums/v1/workflow.pb.h"
+
+namespace endure::engine::history {
+namespace {
+
+namespace enums = temporal::api::enums::v1;
+using endure::history::HistoryPageToken;
+
+}  // namespace
+
+struct HistoryEngine::Watcher {
+  std::atomic<bool> fired{false};
+  AlarmClock::Id alarm = 0;
+  std::function<void()> wake;
+};
+
+void HistoryEngine::NotifyHistoryWatchers(const RunId& run_id) {
+  std::vector<std::shared_ptr<Watcher>> woken;
+  {
+    std::lock_guard lock(watchers_mu_);
+    auto [begin, end] = watchers_.equal_range(run_id);
+    for (auto it = begin; it != end; ++it) woken.push_back(it->second);
+    watchers_.erase(begin, end);
+  }
+  for (auto& w : woken) {
+    if (w->fired.exchange(true)) continue;
+    options_.alarms->Cancel(w->alarm);
+    w->wake();
+  }
+}
+
+void HistoryEngine::GetHistory(const storage::NamespaceRecord& ns,
+                               const wsv1::GetWorkflowExecutionHistoryRequest& request,
+                               AlarmClock::Clock::time_point deadline,
+                               Callback<wsv1::GetWorkflowExecutionHistoryResponse> done) {
+  auto resolved = ResolveRun(ns, request.execution());
+  if (!resolved.ok()) return done(resolved.status());
+  RunId run_id = *resolved;
+  HistoryPageToken token;
+  const bool has_token = !request.next_page_token().empty();
+  if (has_token) {
+    auto decoded = DecodeHistoryPageToken(request.next_page_token());
+    if (!decoded.ok()) return done(decoded.status());
+    token = *decoded;
+    if (!request.execution().run_id().empty() && token.run_id() != run_id.value()) {
+      return done(InvalidArgument("next page token belongs to another run"));
+    }
+    run_id = RunId(token.run_id());
+  }
+  const bool close_only =
+      request.history_event_filter_type() == enums::HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT;
+  const int64_t page = request.maximum_page_size() > 0 ? request.maximum_page_size()
+                                                       : options_.history_page_size;
+  const auto expiry = std::min(deadline, AlarmClock::Clock::now() + options_.history_long_poll);
+  const std::string workflow_id = request.execution().workflow_id();
+  const bool wait = request.wait_new_event();
+
+  // One attempt to answer; when there is nothing yet and the caller waits, it runs again once
+  // the run's history grows (or answers empty at expiry).
+  auto attempt = std::make_shared<std::function<void(bool)>>();
+  *attempt = [this, ns_id = ns.id, run_id, token, has_token, close_only, page, expiry,
+              workflow_id, wait, done = std::move(done),
+              weak = std::weak_ptr<std::function<void(bool)>>(attempt)](bool expired) {
+    auto record = options_.store->GetExecution(run_id);
+    if (!record.ok() || record->namespace_id != ns_id || record->workflow_id.value() != workflow_id) {
+      if (record.ok() || record.status().code() == StatusCode::kNotFound) {
+        return done(NotFound("workflow not found for ID: " + workflow_id));
+      }
+      return done(record.status());
+    }
+    const bool closed = record->status != enums::WORKFLOW_EXECUTION_STATUS_RUNNING;
+    const int64_t first = has_token ? token.next_event_id() : 1;
+    const int64_t end =
+        has_token && token.end_event_id() != 0 ? token.end_event_id() : record->next_event_id;
+    wsv1::GetWorkflowExecutionHistoryResponse r;
+    const bool nothing_yet = close_only ? !closed : first >= end;
+    if (nothing_yet) {
+      if (!wait || closed || expired) {
+        if (wait && !closed) {
+          // A long poll that expired: an empty page and a token to poll on with.
+          HistoryPageToken next;
+          next.set_run_id(run_id.value());
+          next.set_next_event_id(first);
+          r.set_next_page_token(EncodeHistoryPageToken(next));
+        }
+        return done(std::move(r));
+      }
+      auto self = weak.lock();
+      if (!self) return;
+      auto watcher = std::make_shared<Watcher>();
+      watcher->wake = [self] { (*self)(false); };
+      {
+        std::lock_guard lock(watchers_mu_);
+        watchers_.emplace(run_id, watcher);
+      }
+      watcher->alarm = options_.alarms->Set(expiry, [this, watcher, self, run_id] {
+        if (watcher->fired.exchange(true)) return;
+        {
+          std::lock_guard lock(watchers_mu_);
+          auto [from, to] = watchers_.equal_range(run_id);
+          for (auto it = from; it != to; ++it) {
+            if (it->second == watcher) {
+              watchers_.erase(it);
+              break;
+            }
+          }
+        }
+        (*self)(true);
+      });
+      // A commit between the read above and the registration would have found no watcher.
+      auto again = options_.store->GetExecution(run_id);
+      if (again.ok() && (again->next_event_id != record->next_event_id || again->status != record->status)) {
+        NotifyHistoryWatchers(run_id);
+      }
+      return;
+    }
+    if (close_only) {
+      auto last = options_.store->ReadHistory(run_id, record->next_event_id - 1,
+                                              record->next_event_id, 1);
+      if (!last.ok()) return done(last.status());
+      for (auto& e : *last) *r.mutable_history()->add_events() = std::move(e);
+      return done(std::move(r));
+    }
+    auto events = options_.store->ReadHistory(run_id, first, end, static_cast<size_t>(page));
+    if (!events.ok()) return done(events.status());
+    for (auto& e : *events) *r.mutable_history()->add_events() = std::move(e);
+    const int64_t next = first + r.history().events_size();
+    if (next < end || (wait && !closed)) {
+      HistoryPageToken t;
+      t.set_run_id(run_id.value());
+      t.set_next_event_id(next);
+      if (has_token) t.set_end_event_id(token.end_event_id());  // A poll response's bound.
+      r.set_next_page_token(EncodeHistoryPageToken(t));
+    }
+    done(std::move(r));
+  };
+  (*attempt)(false);
+}
+
+}  // namespace endure::engine::history

@@ -1,0 +1,142 @@
+#include "engine/history/run_cache.h"
+
+#include <limits>
+#include <utility>
+
+namespace endure::engine::history {
+namespace {
+
+// Operations started by a release run after the releasing operation returns, not inside it:
+// a run whose operations complete synchronously would otherwise recurse once per operation.
+thread_local std::deque<std::function<void()>>* deferred = nullptr;
+
+void RunDeferred(std::function<void()> fn) {
+  if (deferred != nullptr) {
+    deferred->push_back(std::move(fn));
+    return;
+  }
+  std::deque<std::function<void()>> queue;
+  deferred = &queue;
+  fn();
+  while (!queue.empty()) {
+    auto next = std::move(queue.front());
+    queue.pop_front();
+    next();
+  }
+  deferred = nullptr;
+}
+
+}  // namespace
+
+RunCache::Lease::~Lease() { cache_->Release(entry_, dirty_); }
+
+MutableState& RunCache::Lease::state() { return entry_->state; }
+
+int64_t RunCache::Lease::db_version() const { return entry_->db_version; }
+
+void RunCache::Lease::Committed(int64_t db_version) {
+  entry_->db_version = db_version;
+  dirty_ = false;
+}
+
+void RunCache::With(const RunId& run_id, Operation op) {
+  std::shared_ptr<Entry> entry;
+  {
+    std::lock_guard lock(mu_);
+    auto& slot = entries_[run_id];
+    if (!slot) {
+      slot = std::make_shared<Entry>();
+      slot->run_id = run_id;
+      slot->lru = lru_.insert(lru_.end(), run_id);
+    } else {
+      lru_.splice(lru_.end(), lru_, slot->lru);
+    }
+    if (slot->busy) {
+      slot->waiting.push_back(std::move(op));
+      return;
+    }
+    slot->busy = true;
+    entry = slot;
+  }
+  RunDeferred([this, entry, op = std::move(op)]() mutable { Run(entry, std::move(op)); });
+}
+
+void RunCache::Run(std::shared_ptr<Entry> entry, Operation op) {
+  if (!entry->loaded) {
+    Status loaded = Load(*entry);
+    if (!loaded.ok()) {
+      Release(entry, /*invalidate=*/true);
+      op(loaded);
+      return;
+    }
+  }
+  op(LeasePtr(new Lease(this, std::move(entry))));
+}
+
+Status RunCache::Load(Entry& entry) {
+  ENDURE_ASSIGN_OR_RETURN(auto record, store_->GetExecution(entry.run_id));
+  ENDURE_ASSIGN_OR_RETURN(auto events, store_->ReadHistory(entry.run_id, 1, record.next_event_id,
+                                                           std::numeric_limits<size_t>::max()));
+  PendingState pending;
+  if (!pending.ParseFromString(record.state)) {
+    return DataLoss("the execution row of run " + entry.run_id.value() + " is corrupt");
+  }
+  entry.state = Rebuild(record.namespace_id.value(), record.workflow_id.value(),
+                        record.run_id.value(), events, std::move(pending));
+  entry.db_version = record.db_version;
+  entry.loaded = true;
+  return Status::Ok();
+}
+
+void RunCache::Insert(MutableState state, int64_t db_version) {
+  std::lock_guard lock(mu_);
+  const RunId run_id(state.run_id());
+  auto& slot = entries_[run_id];
+  if (slot) return;  // An operation got there first and loads it from the store.
+  slot = std::make_shared<Entry>();
+  slot->run_id = run_id;
+  slot->state = std::move(state);
+  slot->db_version = db_version;
+  slot->loaded = true;
+  slot->lru = lru_.insert(lru_.end(), run_id);
+  EvictLocked();
+}
+
+void RunCache::Release(const std::shared_ptr<Entry>& entry, bool invalidate) {
+  Operation next;
+  {
+    std::lock_guard lock(mu_);
+    if (invalidate) {
+      entry->loaded = false;
+      entry->state.Clear();
+    }
+    if (entry->waiting.empty()) {
+      entry->busy = false;
+      EvictLocked();
+      return;
+    }
+    next = std::move(entry->waiting.front());
+    entry->waiting.pop_front();
+  }
+  RunDeferred([this, entry, next = std::move(next)]() mutable { Run(entry, std::move(next)); });
+}
+
+void RunCache::EvictLocked() {
+  auto it = lru_.begin();
+  while (entries_.size() > capacity_ && it != lru_.end()) {
+    auto found = entries_.find(*it);
+    if (found->second->busy) {
+      ++it;
+      continue;
+    }
+    entries_.erase(found);
+    it = lru_.erase(it);
+  }
+}
+
+size_t RunCache::size() {
+  std::lock_guard lock(mu_);
+  return entries_.size();
+}
+
+}  // namespace endure::engine::history

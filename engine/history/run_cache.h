@@ -1,0 +1,86 @@
+// RunCache: the runs in memory, one operation at a time per run.
+//
+// Every operation on a run (a signal, a task completion, a timer) runs with exclusive access to
+// the run's mutable state, through a Lease, and keeps it until its transition is committed; the
+// next operation on that run waits in a queue, while operations on other runs proceed (and their
+// transitions share the store's group commits). A run not in memory is rebuilt from its history
+// and the pending state its execution row keeps (state_builder.h), so the cache holds nothing
+// the store does not. Idle runs are evicted beyond a capacity.
+//
+// Thread-safety: every method may be called from any thread.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include "engine/history/state_builder.h"
+#include "storage/base/status.h"
+#include "storage/store.h"
+
+namespace endure::engine::history {
+
+class RunCache {
+  struct Entry;
+
+ public:
+  // Exclusive access to one run. Releasing it (dropping the last reference) lets the run's next
+  // operation start. A lease released after its state was changed but not committed makes the
+  // run reload from the store.
+  class Lease {
+   public:
+    ~Lease();
+    MutableState& state();
+    int64_t db_version() const;
+    // The state was changed; it matches the store only after Committed().
+    void MarkDirty() { dirty_ = true; }
+    void Committed(int64_t db_version);
+
+   private:
+    friend class RunCache;
+    Lease(RunCache* cache, std::shared_ptr<Entry> entry) : cache_(cache), entry_(std::move(entry)) {}
+    RunCache* cache_;
+    std::shared_ptr<Entry> entry_;
+    bool dirty_ = false;
+  };
+  using LeasePtr = std::shared_ptr<Lease>;
+  using Operation = std::function<void(Result<LeasePtr>)>;
+
+  RunCache(storage::Store* store, size_t capacity) : store_(store), capacity_(capacity) {}
+
+  // Runs `op` once no other operation holds the run, with its state loaded. NOT_FOUND when the
+  // store has no such run.
+  void With(const RunId& run_id, Operation op);
+
+  // Installs the state of a run just created and committed at db_version 1.
+  void Insert(MutableState state, int64_t db_version);
+
+  size_t size();
+
+ private:
+  struct Entry {
+    RunId run_id;
+    bool busy = false;
+    bool loaded = false;
+    MutableState state;
+    int64_t db_version = 0;
+    std::deque<Operation> waiting;
+    std::list<RunId>::iterator lru;
+  };
+
+  void Run(std::shared_ptr<Entry> entry, Operation op);
+  void Release(const std::shared_ptr<Entry>& entry, bool invalidate);
+  Status Load(Entry& entry);
+  void EvictLocked();
+
+  storage::Store* store_;
+  const size_t capacity_;
+  std::mutex mu_;
+  std::unordered_map<RunId, std::shared_ptr<Entry>> entries_;
+  std::list<RunId> lru_;  // Least recently used first.
+};
+
+}  // namespace endure::engine::history

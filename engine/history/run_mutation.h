@@ -1,0 +1,72 @@
+// RunMutation: one state transition of one run, built up and then handed to the store.
+//
+// Every event written goes through Append, which gives it the next id and applies it to the
+// run's state (state_builder.h), so the state in memory is always the fold of what will be in
+// history. Events that must wait for the workflow task in flight go through Buffer. Task rows
+// and durable timers created and deleted alongside, and the execution row with the run's
+// pending state, become one storage::Transition in Finish.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/history/state_builder.h"
+#include "engine/history/timer_kinds.h"
+#include "storage/records.h"
+#include "temporal/api/enums/v1/event_type.pb.h"
+
+namespace endure::engine::history {
+
+using temporal::api::enums::v1::EventType;
+
+class RunMutation {
+ public:
+  RunMutation(MutableState* state, TimePoint now);
+
+  MutableState& state() { return *state_; }
+  TimePoint now() const { return now_; }
+  int64_t now_nanos() const { return now_.time_since_epoch().count(); }
+
+  // A new event of `type` stamped with this mutation's time, to fill in and Append or Buffer.
+  HistoryEvent NewEvent(EventType type) const;
+  // Writes the event with the next event id and applies it to the state; returns the id.
+  int64_t Append(HistoryEvent event);
+  // Holds the event back until the workflow task in flight ends.
+  void Buffer(HistoryEvent event);
+  // Appends the event, or buffers it while a workflow task is started.
+  void AppendOrBuffer(HistoryEvent event);
+  const std::vector<HistoryEvent>& events() const { return transition_.events; }
+
+  void AddTask(storage::TaskKind kind, const std::string& task_queue, int64_t ref);
+  void DeleteTask(const storage::TaskKey& key) { transition_.tasks_deleted.push_back(key); }
+  const std::vector<storage::TaskRow>& tasks_created() const { return transition_.tasks_created; }
+
+  void ArmTimer(TimerKind kind, int64_t ref, int32_t attempt, int64_t fire_time);
+  // Deletes the armed timers `match` selects.
+  void DisarmTimers(const std::function<bool(const endure::history::ArmedTimer&)>& match);
+  void DisarmAllTimers();
+  const std::vector<storage::TimerRow>& timers_created() const {
+    return transition_.timers_created;
+  }
+
+  void SetCurrent(storage::CurrentExecutionWrite current) {
+    transition_.current = std::move(current);
+  }
+  // Refreshes the run's visibility row (at start, close and search-attribute changes).
+  void UpdateVisibility() { visibility_ = true; }
+
+  // The transition taking the run from `db_version` (0 for a new run) to db_version + 1.
+  storage::Transition Finish(int64_t db_version);
+
+ private:
+  MutableState* state_;
+  TimePoint now_;
+  bool visibility_ = false;
+  storage::Transition transition_;
+};
+
+// The visibility row of a run in this state.
+storage::VisibilityRecord VisibilityOf(const MutableState& state);
+
+}  // namespace endure::engine::history

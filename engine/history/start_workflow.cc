@@ -1,0 +1,179 @@
+// StartWorkflowExecution: creates a run (WorkflowExecutionStarted, the first workflow task and
+// the run's timeout timer in one transition), with request-id dedupe and the workflow id's
+// reuse policy toward a closed previous run.
+#include "engine/history/durations.h"
+#include "engine/history/history_engine.h"
+#include "engine/history/timeouts.h"
+#include "storage/base/uuid.h"
+#include "temporal/api/enums/v1/task_queue.pb.h"
+#include "temporal/api/enums/v1/workflow.pb.h"
+#include "temporal/api/errordetails/v1/message.pb.h"
+
+namespace endure::engine::history {
+namespace {
+
+namespace enums = temporal::api::enums::v1;
+
+Status AlreadyStarted(const storage::CurrentExecutionRecord& current, const std::string& why) {
+  temporal::api::errordetails::v1::WorkflowExecutionAlreadyStartedFailure detail;
+  detail.set_start_request_id(current.create_request_id);
+  detail.set_run_id(current.run_id.value());
+  return AlreadyExists(why + " WorkflowId: " + current.workflow_id.value() +
+                       ", RunId: " + current.run_id.value() + ".")
+      .WithDetail(detail);
+}
+
+// Whether a new run may reuse the id of the closed run `current` (Temporal's reuse policies).
+Status CheckReusePolicy(enums::WorkflowIdReusePolicy policy,
+                        const storage::CurrentExecutionRecord& current) {
+  switch (policy) {
+    case enums::WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE:
+      return AlreadyStarted(current,
+                            "Workflow execution already finished and WorkflowIdReusePolicy is "
+                            "REJECT_DUPLICATE.");
+    case enums::WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY:
+      if (current.status == enums::WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+        return AlreadyStarted(current,
+                              "Workflow execution already finished successfully and "
+                              "WorkflowIdReusePolicy is ALLOW_DUPLICATE_FAILED_ONLY.");
+      }
+      return Status::Ok();
+    default:
+      return Status::Ok();
+  }
+}
+
+Status CheckPayloadSize(const temporal::api::common::v1::Payloads& payloads, int64_t limit,
+                        const char* field) {
+  if (static_cast<int64_t>(payloads.ByteSizeLong()) > limit) {
+    return InvalidArgument(std::string(field) + " exceeds the size limit of " +
+                           std::to_string(limit) + " bytes");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void HistoryEngine::StartWorkflow(const storage::NamespaceRecord& ns,
+                                  const wsv1::StartWorkflowExecutionRequest& request,
+                                  Callback<wsv1::StartWorkflowExecutionResponse> done) {
+  if (request.workflow_id().empty()) return done(InvalidArgument("WorkflowId is not set on request."));
+  if (request.workflow_id().size() > 1000) return done(InvalidArgument("WorkflowId is too long."));
+  if (request.workflow_type().name().empty()) {
+    return done(InvalidArgument("WorkflowType is not set on request."));
+  }
+  if (request.task_queue().name().empty()) {
+    return done(InvalidArgument("TaskQueue is not set on request."));
+  }
+  if (auto s = CheckPayloadSize(request.input(), options_.blob_size_limit, "input"); !s.ok()) {
+    return done(s);
+  }
+  auto timeouts = NormalizeWorkflowTimeouts(request.workflow_execution_timeout(),
+                                            request.workflow_run_timeout(),
+                                            request.workflow_task_timeout());
+  if (!timeouts.ok()) return done(timeouts.status());
+  temporal::api::common::v1::RetryPolicy retry_policy = request.retry_policy();
+  if (request.has_retry_policy()) {
+    if (auto s = NormalizeRetryPolicy(&retry_policy); !s.ok()) return done(s);
+  }
+  const std::string request_id =
+      request.request_id().empty() ? NewUuid(options_.env) : request.request_id();
+
+  std::optional<storage::CurrentExecutionRecord> previous;
+  auto current = options_.store->GetCurrentExecution(ns.id, WorkflowId(request.workflow_id()));
+  if (current.ok()) {
+    if (current->create_request_id == request_id) {
+      // The same request again (a client retry): the run it created answers it.
+      wsv1::StartWorkflowExecutionResponse response;
+      response.set_run_id(current->run_id.value());
+      response.set_started(true);
+      return done(std::move(response));
+    }
+    if (current->status == enums::WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      return done(AlreadyStarted(*current, "Workflow execution is already running."));
+    }
+    if (auto s = CheckReusePolicy(request.workflow_id_reuse_policy(), *current); !s.ok()) {
+      return done(s);
+    }
+    previous = std::move(*current);
+  } else if (current.status().code() != StatusCode::kNotFound) {
+    return done(current.status());
+  }
+
+  auto state = std::make_shared<MutableState>();
+  const std::string run_id = NewUuid(options_.env);
+  state->set_namespace_id(ns.id.value());
+  state->set_workflow_id(request.workflow_id());
+  state->set_run_id(run_id);
+  state->set_next_event_id(1);
+  state->mutable_pending()->set_start_request_id(request_id);
+  auto mutation = std::make_shared<RunMutation>(state.get(), options_.env->Now());
+  RunMutation& m = *mutation;
+
+  HistoryEvent started = m.NewEvent(enums::EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
+  auto* a = started.mutable_workflow_execution_started_event_attributes();
+  *a->mutable_workflow_type() = request.workflow_type();
+  a->mutable_task_queue()->set_name(request.task_queue().name());
+  a->mutable_task_queue()->set_kind(enums::TASK_QUEUE_KIND_NORMAL);
+  *a->mutable_input() = request.input();
+  SetDuration(a->mutable_workflow_execution_timeout(), timeouts->execution);
+  SetDuration(a->mutable_workflow_run_timeout(), timeouts->run);
+  SetDuration(a->mutable_workflow_task_timeout(), timeouts->task);
+  a->set_original_execution_run_id(run_id);
+  a->set_identity(request.identity());
+  a->set_first_execution_run_id(run_id);
+  if (request.has_retry_policy()) *a->mutable_retry_policy() = retry_policy;
+  a->set_attempt(1);
+  if (timeouts->execution.count() > 0) {
+    SetTimestamp(a->mutable_workflow_execution_expiration_time(),
+                 m.now_nanos() + timeouts->execution.count());
+  }
+  a->set_cron_schedule(request.cron_schedule());
+  *a->mutable_memo() = request.memo();
+  *a->mutable_search_attributes() = request.search_attributes();
+  *a->mutable_header() = request.header();
+  a->set_workflow_id(request.workflow_id());
+  if (request.has_priority()) *a->mutable_priority() = request.priority();
+  m.Append(std::move(started));
+  ScheduleWorkflowTask(m);
+  const Nanos run_limit = MinLimit(timeouts->run, timeouts->execution);
+  if (run_limit.count() > 0) m.ArmTimer(kWorkflowRunTimeout, 1, 1, m.now_nanos() + run_limit.count());
+
+  storage::CurrentExecutionWrite write;
+  write.record.namespace_id = ns.id;
+  write.record.workflow_id = WorkflowId(request.workflow_id());
+  write.record.run_id = RunId(run_id);
+  write.record.status = enums::WORKFLOW_EXECUTION_STATUS_RUNNING;
+  write.record.create_request_id = request_id;
+  if (previous) write.expected_run_id = previous->run_id;
+  m.SetCurrent(std::move(write));
+  m.UpdateVisibility();
+
+  storage::Transition transition = m.Finish(/*db_version=*/0);
+  std::vector<storage::TaskRow> tasks = transition.tasks_created;
+  std::vector<TimePoint> fire_times;
+  for (const auto& timer : transition.timers_created) fire_times.push_back(timer.fire_time);
+  Submit(
+      std::move(transition),
+      [this, ns, request, run_id, state, mutation, tasks = std::move(tasks),
+       fire_times = std::move(fire_times), done = std::move(done)](
+          Result<storage::Committed> committed) mutable {
+        if (!committed.ok()) {
+          if (committed.status().code() == StatusCode::kAborted) {
+            // Another start of the same workflow id won the race: answer as it would have.
+            return StartWorkflow(ns, request, std::move(done));
+          }
+          return done(committed.status());
+        }
+        for (size_t i = 0; i < tasks.size(); ++i) tasks[i].task_id = committed->task_ids[i];
+        runs_.Insert(std::move(*state), 1);
+        wsv1::StartWorkflowExecutionResponse response;
+        response.set_run_id(run_id);
+        response.set_started(true);
+        done(std::move(response));
+        options_.matching->AddTasks(tasks);
+        for (TimePoint t : fire_times) timers_->Armed(t);
+      });
+}
+
+}  // namespace endure::engine::history

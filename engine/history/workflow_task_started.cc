@@ -1,0 +1,156 @@
+// Recording that a poller took a workflow task, and the poll response it gets: the history it
+// needs (all of it, or only what is new since its last task on a sticky queue), the ids sdk-core
+// replays by, and a token naming this attempt.
+#include "engine/history/durations.h"
+#include "engine/history/history_engine.h"
+#include "storage/base/uuid.h"
+#include "temporal/api/enums/v1/task_queue.pb.h"
+#include "temporal/api/enums/v1/workflow.pb.h"
+
+namespace endure::engine::history {
+namespace {
+
+namespace enums = temporal::api::enums::v1;
+using endure::history::TaskToken;
+using Response = std::optional<temporal::api::workflowservice::v1::PollWorkflowTaskQueueResponse>;
+
+}  // namespace
+
+void HistoryEngine::RecordWorkflowTaskStarted(
+    const storage::TaskRow& task, const wsv1::PollWorkflowTaskQueueRequest& poll,
+    Callback<std::optional<wsv1::PollWorkflowTaskQueueResponse>> done) {
+  runs_.With(task.run_id, [this, task, poll, done = std::move(done)](Result<LeasePtr> lease) {
+    if (!lease.ok()) {
+      if (lease.status().code() != StatusCode::kNotFound) {
+        options_.matching->Requeue(task);
+        return done(lease.status());
+      }
+      DropTask(task);
+      return done(Response());
+    }
+    MutableState& s = (*lease)->state();
+    const auto& wt = s.workflow_task();
+    if (s.status() != enums::WORKFLOW_EXECUTION_STATUS_RUNNING ||
+        wt.scheduled_event_id() != task.ref || wt.started_event_id() != 0 ||
+        wt.task_queue() != task.task_queue) {
+      DropTask(task);  // Its run moved on: completed, timed out, or rescheduled elsewhere.
+      return done(Response());
+    }
+    RunMutation m(&s, options_.env->Now());
+    m.DeleteTask(task.key());
+    const bool sticky_poll = wt.sticky();
+    // A normal poller taking the run over starts from full history; the run is no longer sticky.
+    if (!sticky_poll) s.mutable_pending()->clear_sticky();
+    const int64_t scheduled_id = wt.scheduled_event_id();
+    const int32_t attempt = wt.attempt();
+    const std::string request_id = NewUuid(options_.env);
+    const bool transient = s.pending().has_transient_task();
+    const int64_t history_size = s.history_size_bytes();
+    const bool suggest_continue_as_new =
+        s.next_event_id() >= options_.suggest_continue_as_new_events ||
+        history_size >= options_.suggest_continue_as_new_bytes;
+    if (transient) {
+      auto* t = s.mutable_pending()->mutable_transient_task();
+      t->set_started(true);
+      t->set_started_time(m.now_nanos());
+      t->set_request_id(request_id);
+      t->set_identity(poll.identity());
+      ApplyTransientTask(&s);
+    } else {
+      HistoryEvent started = m.NewEvent(enums::EVENT_TYPE_WORKFLOW_TASK_STARTED);
+      auto* a = started.mutable_workflow_task_started_event_attributes();
+      a->set_scheduled_event_id(scheduled_id);
+      a->set_identity(poll.identity());
+      a->set_request_id(request_id);
+      a->set_history_size_bytes(history_size);
+      a->set_suggest_continue_as_new(suggest_continue_as_new);
+      if (s.next_event_id() >= options_.suggest_continue_as_new_events) {
+        a->add_suggest_continue_as_new_reasons(
+            enums::SUGGEST_CONTINUE_AS_NEW_REASON_TOO_MANY_HISTORY_EVENTS);
+      }
+      if (history_size >= options_.suggest_continue_as_new_bytes) {
+        a->add_suggest_continue_as_new_reasons(
+            enums::SUGGEST_CONTINUE_AS_NEW_REASON_HISTORY_SIZE_TOO_LARGE);
+      }
+      m.Append(std::move(started));
+    }
+    m.DisarmTimers([&](const endure::history::ArmedTimer& t) {
+      return t.kind() == kWorkflowTaskScheduleToStart && t.ref() == scheduled_id;
+    });
+    if (wt.start_to_close_timeout() > 0) {
+      m.ArmTimer(kWorkflowTaskStartToClose, scheduled_id, attempt,
+                 m.now_nanos() + wt.start_to_close_timeout());
+    }
+    const int64_t started_id = s.workflow_task().started_event_id();
+    // The callback runs while the run is still held, so the state it reads is this one.
+    Commit(std::move(*lease), m, [this, state = &s, task, sticky_poll, transient, started_id,
+                                  done](Status committed) {
+      if (!committed.ok()) {
+        options_.matching->Requeue(task);
+        return done(committed);
+      }
+      const MutableState& run = *state;
+      const auto& task_info = run.workflow_task();
+      wsv1::PollWorkflowTaskQueueResponse r;
+      TaskToken token;
+      token.set_kind(TaskToken::KIND_WORKFLOW);
+      token.set_namespace_id(run.namespace_id());
+      token.set_workflow_id(run.workflow_id());
+      token.set_run_id(run.run_id());
+      token.set_scheduled_event_id(task_info.scheduled_event_id());
+      token.set_started_event_id(started_id);
+      token.set_attempt(task_info.attempt());
+      r.set_task_token(EncodeTaskToken(token));
+      r.mutable_workflow_execution()->set_workflow_id(run.workflow_id());
+      r.mutable_workflow_execution()->set_run_id(run.run_id());
+      *r.mutable_workflow_type() = run.started().workflow_type();
+      r.set_previous_started_event_id(run.last_completed_started_event_id());
+      r.set_started_event_id(started_id);
+      r.set_attempt(task_info.attempt());
+      r.mutable_workflow_execution_task_queue()->set_name(run.started().task_queue().name());
+      r.mutable_workflow_execution_task_queue()->set_kind(enums::TASK_QUEUE_KIND_NORMAL);
+      SetTimestamp(r.mutable_scheduled_time(), task_info.scheduled_time());
+      SetTimestamp(r.mutable_started_time(), task_info.started_time());
+
+      // History: everything for a normal poller, only what is new for the sticky one.
+      const int64_t first = sticky_poll ? run.last_completed_started_event_id() + 1 : 1;
+      const int64_t persisted_end = transient ? run.next_event_id() : started_id + 1;
+      // A transient task's two events are not stored: its response is never paged.
+      const int64_t page = transient ? persisted_end : options_.history_page_size;
+      auto events = options_.store->ReadHistory(RunId(run.run_id()), first, persisted_end,
+                                                static_cast<size_t>(page));
+      if (!events.ok()) return done(events.status());
+      for (auto& e : *events) *r.mutable_history()->add_events() = std::move(e);
+      const int64_t read_to = first + static_cast<int64_t>(r.history().events_size());
+      if (read_to < persisted_end) {
+        endure::history::HistoryPageToken next;
+        next.set_run_id(run.run_id());
+        next.set_next_event_id(read_to);
+        next.set_end_event_id(persisted_end);
+        r.set_next_page_token(EncodeHistoryPageToken(next));
+      }
+      if (transient) {
+        auto* scheduled = r.mutable_history()->add_events();
+        scheduled->set_event_id(task_info.scheduled_event_id());
+        scheduled->set_event_type(enums::EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
+        SetTimestamp(scheduled->mutable_event_time(), task_info.scheduled_time());
+        auto* sa = scheduled->mutable_workflow_task_scheduled_event_attributes();
+        *sa->mutable_task_queue() = run.started().task_queue();
+        *sa->mutable_start_to_close_timeout() = run.started().workflow_task_timeout();
+        sa->set_attempt(task_info.attempt());
+        auto* started = r.mutable_history()->add_events();
+        started->set_event_id(started_id);
+        started->set_event_type(enums::EVENT_TYPE_WORKFLOW_TASK_STARTED);
+        SetTimestamp(started->mutable_event_time(), task_info.started_time());
+        auto* st = started->mutable_workflow_task_started_event_attributes();
+        st->set_scheduled_event_id(task_info.scheduled_event_id());
+        st->set_identity(task_info.identity());
+        st->set_request_id(task_info.request_id());
+        st->set_history_size_bytes(run.history_size_bytes());
+      }
+      done(Response(std::move(r)));
+    });
+  });
+}
+
+}  // namespace endure::engine::history

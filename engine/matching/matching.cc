@@ -1,0 +1,147 @@
+#include "engine/matching/matching.h"
+
+#include <utility>
+
+namespace endure::engine::matching {
+namespace {
+
+constexpr size_t kLoadPage = 1000;
+
+}  // namespace
+
+Matching::Matching(MatchingOptions options) : options_(std::move(options)) {}
+
+Matching::~Matching() = default;
+
+Matching::Queue& Matching::QueueLocked(const QueueKey& key) {
+  Queue& queue = queues_[key];
+  if (!queue.loaded) LoadLocked(key, queue);
+  return queue;
+}
+
+void Matching::LoadLocked(const QueueKey& key, Queue& queue) {
+  int64_t after = 0;
+  while (true) {
+    auto rows = options_.store->ReadTasks(NamespaceId(key.namespace_id), key.name,
+                                          static_cast<TaskKind>(key.kind), after, kLoadPage);
+    if (!rows.ok()) return;  // Not loaded: the next use of the queue tries again.
+    for (auto& row : *rows) {
+      after = row.task_id;
+      queue.backlog.emplace(row.task_id, std::move(row));
+    }
+    if (rows->size() < kLoadPage) break;
+  }
+  queue.loaded = true;
+}
+
+void Matching::Poll(const NamespaceId& namespace_id, const std::string& queue_name, TaskKind kind,
+                    AlarmClock::Clock::time_point deadline, PollCallback callback) {
+  const QueueKey key{namespace_id.value(), queue_name, static_cast<int>(kind)};
+  const auto now = AlarmClock::Clock::now();
+  deadline = std::min(deadline, now + options_.max_poll_wait);
+  std::optional<TaskRow> task;
+  {
+    std::unique_lock lock(mu_);
+    if (!shut_down_) {
+      Queue& queue = QueueLocked(key);
+      queue.last_poll = now;
+      if (!queue.backlog.empty()) {
+        task = std::move(queue.backlog.begin()->second);
+        queue.backlog.erase(queue.backlog.begin());
+      } else if (deadline > now) {
+        const uint64_t id = next_waiter_id_++;
+        Waiter& waiter = queue.waiters[id];
+        waiter.callback = std::move(callback);
+        // Set under the lock: a match that removes the waiter first cancels this alarm.
+        waiter.alarm = options_.alarms->Set(deadline, [this, key, id] { Expire(key, id); });
+        return;
+      }
+    }
+  }
+  if (!task) {
+    callback(std::nullopt);
+    return;
+  }
+  TaskRow copy = *task;
+  // A poller that left between asking and receiving passes the task to the next one.
+  if (!callback(std::move(task))) Offer(key, std::move(copy));
+}
+
+void Matching::Expire(const QueueKey& key, uint64_t waiter_id) {
+  PollCallback callback;
+  {
+    std::lock_guard lock(mu_);
+    auto q = queues_.find(key);
+    if (q == queues_.end()) return;
+    auto w = q->second.waiters.find(waiter_id);
+    if (w == q->second.waiters.end()) return;  // Matched meanwhile.
+    callback = std::move(w->second.callback);
+    q->second.waiters.erase(w);
+    q->second.last_poll = AlarmClock::Clock::now();
+  }
+  callback(std::nullopt);
+}
+
+void Matching::Offer(const QueueKey& key, TaskRow row) {
+  while (true) {
+    Waiter waiter;
+    {
+      std::lock_guard lock(mu_);
+      Queue& queue = QueueLocked(key);
+      if (queue.waiters.empty() || shut_down_) {
+        queue.backlog.emplace(row.task_id, std::move(row));
+        return;
+      }
+      waiter = std::move(queue.waiters.begin()->second);
+      queue.waiters.erase(queue.waiters.begin());
+      queue.last_poll = AlarmClock::Clock::now();
+    }
+    options_.alarms->Cancel(waiter.alarm);
+    TaskRow copy = row;
+    if (waiter.callback(std::move(copy))) return;
+  }
+}
+
+void Matching::AddTasks(const std::vector<TaskRow>& rows) {
+  for (const auto& row : rows) {
+    Offer({row.namespace_id.value(), row.task_queue, static_cast<int>(row.kind)}, row);
+  }
+}
+
+void Matching::Requeue(TaskRow row) {
+  const QueueKey key{row.namespace_id.value(), row.task_queue, static_cast<int>(row.kind)};
+  Offer(key, std::move(row));
+}
+
+bool Matching::HasLivePoller(const NamespaceId& namespace_id, const std::string& queue_name,
+                             TaskKind kind) {
+  std::lock_guard lock(mu_);
+  auto q = queues_.find({namespace_id.value(), queue_name, static_cast<int>(kind)});
+  if (q == queues_.end()) return false;
+  return !q->second.waiters.empty() ||
+         AlarmClock::Clock::now() - q->second.last_poll < options_.poller_liveness;
+}
+
+size_t Matching::BacklogSize(const NamespaceId& namespace_id, const std::string& queue_name,
+                             TaskKind kind) {
+  std::lock_guard lock(mu_);
+  return QueueLocked({namespace_id.value(), queue_name, static_cast<int>(kind)}).backlog.size();
+}
+
+void Matching::Shutdown() {
+  std::vector<Waiter> waiting;
+  {
+    std::lock_guard lock(mu_);
+    shut_down_ = true;
+    for (auto& [key, queue] : queues_) {
+      for (auto& [id, waiter] : queue.waiters) waiting.push_back(std::move(waiter));
+      queue.waiters.clear();
+    }
+  }
+  for (auto& waiter : waiting) {
+    options_.alarms->Cancel(waiter.alarm);
+    waiter.callback(std::nullopt);
+  }
+}
+
+}  // namespace endure::engine::matching
