@@ -46,8 +46,9 @@ void AlarmClock::Run() {
       continue;
     }
     auto first = alarms_.begin();
-    if (first->first.first > Clock::now()) {
-      changed_.wait_until(lock, first->first.first);
+    const Clock::time_point when = first->first.first;  // A copy: the alarm may go meanwhile.
+    if (when > Clock::now()) {
+      changed_.wait_until(lock, when);
       continue;
     }
     auto alarm = std::move(first->second);
