@@ -23,8 +23,7 @@ GroupCommitWriter::GroupCommitWriter(std::unique_ptr<sqlite::Connection> db, int
       writer_(db_.get()),
       max_batch_(max_batch < 1 ? 1 : static_cast<size_t>(max_batch)),
       before_batch_(std::move(before_batch)),
-      wal_sync_(std::move(wal_sync)),
-      flush_idle_(wal_sync_ != nullptr) {}
+      wal_sync_(std::move(wal_sync)) {}
 
 GroupCommitWriter::~GroupCommitWriter() {
   if (thread_ == nullptr) return;  // Never started.
@@ -129,12 +128,9 @@ void GroupCommitWriter::Acknowledge() {
       ready.swap(outcomes_);
     }
     // Every batch taken here was committed before this flush began, so one flush covers all.
+    acknowledger_idle_.store(false, std::memory_order_release);
     Status durable = Status::Ok();
-    if (wal_sync_) {
-      flush_idle_.store(false, std::memory_order_release);
-      durable = wal_sync_->Sync();
-      flush_idle_.store(true, std::memory_order_release);
-    }
+    if (wal_sync_) durable = wal_sync_->Sync();
     for (Outcomes& outcomes : ready) {
       for (size_t i = 0; i < outcomes.callbacks.size(); ++i) {
         Status& result = outcomes.results[i];
@@ -147,6 +143,14 @@ void GroupCommitWriter::Acknowledge() {
         }
       }
     }
+    // Idle only once the callbacks have run too: they are where the next transitions come from
+    // (an engine's operations submit their successors there), so while they run the writer's
+    // batch keeps growing instead of committing a few transitions at a time.
+    {
+      std::lock_guard lock(mu_);
+      acknowledger_idle_.store(true, std::memory_order_release);
+    }
+    wake_.notify_all();
   }
 }
 
@@ -169,12 +173,17 @@ bool GroupCommitWriter::TryCommit(std::vector<Pending>& batch, std::vector<size_
     if (s.ok() && isolate) s = db_->ExecCached("RELEASE transition");
     if (s.ok()) {
       applied.push_back(i);
-      if (n + 1 == indexes.size() && !isolate && !flush_idle_.load(std::memory_order_acquire)) {
-        // Transitions that arrived while this batch was being applied join it rather than
-        // wait for the next commit: the batch grows to the offered load. Unless the WAL flush
-        // is idle: then committing now starts the next flush at once, and what arrives goes
-        // into the next batch, applied while that flush runs.
-        std::lock_guard lock(mu_);
+      if (n + 1 == indexes.size() && !isolate) {
+        // Transitions that arrive while the WAL flush and the acknowledgements after it are in
+        // progress join this batch rather than wait for the next commit: the batch grows to
+        // the offered load (and the acknowledger's callbacks are where the next transitions
+        // come from). Once the acknowledger is idle, committing now starts the next flush at
+        // once, and what arrives goes into the next batch, applied while that flush runs.
+        std::unique_lock lock(mu_);
+        wake_.wait(lock, [&] {
+          return stopping_ || !queue_.empty() || batch.size() >= max_batch_ ||
+                 acknowledger_idle_.load(std::memory_order_acquire);
+        });
         const size_t first_new = batch.size();
         const size_t taken = TakeQueued(batch);
         for (size_t j = first_new; j < first_new + taken; ++j) indexes.push_back(j);

@@ -2,10 +2,12 @@
 //
 // Callers queue Transitions; the writer takes everything queued (up to max_batch), applies them
 // in order within one SQLite transaction, commits once, and only then reports each caller's
-// status. While the acknowledger is flushing the WAL, the writer also takes in whatever was
-// queued meanwhile (a commit now would only wait for that flush); when the flush is idle it
-// commits at once, so that the next flush starts and overlaps the next batch. Batch sizes so
-// follow the load and the flush latency, with no tuning. So many transitions share one fsync, yet
+// status. While the acknowledger is busy (flushing the WAL, or running the callbacks of the last
+// commit, which is where callers submit their next transitions), the writer keeps its batch open
+// and takes in whatever arrives (a commit now would only wait for that flush); once the
+// acknowledger is idle it commits at once, so that the next flush starts and overlaps the next
+// batch. Batch sizes so follow the load, the flush latency and the callers' own pace, with no
+// tuning. So many transitions share one fsync and one write of each page they touch, yet
 // each fails alone: when a transition's condition fails (ABORTED) or its write fails, the
 // transaction is rolled back and the batch is applied again without it, this time with a SAVEPOINT
 // around each transition so that any further failure is undone alone. Savepoints cost two
@@ -108,9 +110,9 @@ class GroupCommitWriter {
   const size_t max_batch_;
   const std::function<void()> before_batch_;
   const std::unique_ptr<WalSync> wal_sync_;  // Used by the acknowledger only.
-  // True unless the acknowledger is flushing the WAL. Without a WalSync it stays false: there
-  // is no flush to start early, so a batch always takes in what arrives meanwhile.
-  std::atomic<bool> flush_idle_{false};
+  // True unless the acknowledger is flushing the WAL or running callbacks. While it is busy, the
+  // writer's open batch takes in what arrives; once it is idle, the batch commits.
+  std::atomic<bool> acknowledger_idle_{true};
 
   mutable std::mutex mu_;
   std::condition_variable wake_;

@@ -101,7 +101,7 @@ void HistoryEngine::StartWorkflow(const storage::NamespaceRecord& ns,
   }
 
   auto state = std::make_shared<MutableState>();
-  const std::string run_id = NewUuid(options_.env);
+  const std::string run_id = NewTimeOrderedUuid(options_.env);
   state->set_namespace_id(ns.id.value());
   state->set_workflow_id(request.workflow_id());
   state->set_run_id(run_id);
