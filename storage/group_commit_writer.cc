@@ -4,6 +4,12 @@
 #include <utility>
 
 namespace endure::storage {
+namespace {
+
+// Arrivals that wake a writer whose batch is open (see wake_at_).
+constexpr size_t kOpenBatchWakeAt = 64;
+
+}  // namespace
 
 Result<std::unique_ptr<GroupCommitWriter>> GroupCommitWriter::Start(
     std::unique_ptr<sqlite::Connection> db, Env* env, int max_batch,
@@ -47,7 +53,7 @@ void GroupCommitWriter::Submit(Transition t, Callback done) {
     std::lock_guard lock(mu_);
     if (!stopping_) {
       queue_.push_back(Pending{std::move(t), std::move(encoded), std::move(done)});
-      wake_.notify_one();
+      if (queue_.size() >= wake_at_) wake_.notify_one();
       return;
     }
   }
@@ -180,10 +186,12 @@ bool GroupCommitWriter::TryCommit(std::vector<Pending>& batch, std::vector<size_
         // come from). Once the acknowledger is idle, committing now starts the next flush at
         // once, and what arrives goes into the next batch, applied while that flush runs.
         std::unique_lock lock(mu_);
+        wake_at_ = kOpenBatchWakeAt;
         wake_.wait(lock, [&] {
-          return stopping_ || !queue_.empty() || batch.size() >= max_batch_ ||
+          return stopping_ || queue_.size() >= kOpenBatchWakeAt || batch.size() >= max_batch_ ||
                  acknowledger_idle_.load(std::memory_order_acquire);
         });
+        wake_at_ = 1;
         const size_t first_new = batch.size();
         const size_t taken = TakeQueued(batch);
         for (size_t j = first_new; j < first_new + taken; ++j) indexes.push_back(j);

@@ -116,6 +116,10 @@ class GroupCommitWriter {
 
   mutable std::mutex mu_;
   std::condition_variable wake_;
+  // Submit wakes the writer only once this many transitions are queued: one while it waits for
+  // work, more while its batch is open (it commits when the acknowledger goes idle, not sooner,
+  // so waking it for every arrival would only cost a context switch each).
+  size_t wake_at_ = 1;
   std::deque<Pending> queue_;
   bool stopping_ = false;
 

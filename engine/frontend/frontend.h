@@ -131,10 +131,18 @@ class Frontend {
   Frontend(FrontendOptions options, std::unique_ptr<NamespaceRegistry> namespaces,
            std::string cluster_id);
 
-  void PollWorkflowTasks(storage::NamespaceRecord ns, wsv1::PollWorkflowTaskQueueRequest request,
-                         PollOptions options, Callback<wsv1::PollWorkflowTaskQueueResponse> done);
-  void PollActivityTasks(storage::NamespaceRecord ns, wsv1::PollActivityTaskQueueRequest request,
-                         PollOptions options, Callback<wsv1::PollActivityTaskQueueResponse> done);
+  // A poll in progress: matched to tasks until one can be started, or its deadline passes.
+  template <typename Request, typename Response>
+  struct Poll {
+    std::shared_ptr<const storage::NamespaceRecord> ns;
+    Request request;
+    PollOptions options;
+    Callback<Response> done;
+  };
+  using WorkflowPoll = Poll<wsv1::PollWorkflowTaskQueueRequest, wsv1::PollWorkflowTaskQueueResponse>;
+  using ActivityPoll = Poll<wsv1::PollActivityTaskQueueRequest, wsv1::PollActivityTaskQueueResponse>;
+  void PollWorkflowTasks(std::shared_ptr<const WorkflowPoll> poll);
+  void PollActivityTasks(std::shared_ptr<const ActivityPoll> poll);
 
   std::unique_ptr<NamespaceRegistry> namespaces_;
   const std::string cluster_id_;  // Made once per database, kept in its cluster metadata.

@@ -1,56 +1,43 @@
 // The frontend's workflow operations: each resolves the request's namespace and hands the
 // request to the history service.
 #include "engine/frontend/frontend.h"
+#include "engine/frontend/with_namespace.h"
 
 namespace endure::engine {
 
-namespace {
-
-// Runs `op` with the request's namespace, or answers with NamespaceNotFound.
-template <typename Response, typename Op>
-void WithNamespace(const NamespaceRegistry& namespaces, const std::string& name,
-                   Callback<Response>& done, Op&& op) {
-  if (name.empty()) return done(InvalidArgument("Namespace is not set on request."));
-  auto ns = namespaces.ByName(name);
-  if (!ns.ok()) return done(ns.status());
-  op(*ns);
-}
-
-}  // namespace
-
 void Frontend::StartWorkflowExecution(const wsv1::StartWorkflowExecutionRequest& request,
                                       Callback<wsv1::StartWorkflowExecutionResponse> done) {
-  WithNamespace(*namespaces_, request.namespace_(), done, [&](const storage::NamespaceRecord& ns) {
-    history_->StartWorkflow(ns, request, std::move(done));
+  WithNamespace(*namespaces_, request.namespace_(), done, [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
+    history_->StartWorkflow(*ns, request, std::move(done));
   });
 }
 
 void Frontend::SignalWorkflowExecution(const wsv1::SignalWorkflowExecutionRequest& request,
                                        Callback<wsv1::SignalWorkflowExecutionResponse> done) {
-  WithNamespace(*namespaces_, request.namespace_(), done, [&](const storage::NamespaceRecord& ns) {
-    history_->Signal(ns, request, std::move(done));
+  WithNamespace(*namespaces_, request.namespace_(), done, [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
+    history_->Signal(*ns, request, std::move(done));
   });
 }
 
 void Frontend::RequestCancelWorkflowExecution(
     const wsv1::RequestCancelWorkflowExecutionRequest& request,
     Callback<wsv1::RequestCancelWorkflowExecutionResponse> done) {
-  WithNamespace(*namespaces_, request.namespace_(), done, [&](const storage::NamespaceRecord& ns) {
-    history_->RequestCancel(ns, request, std::move(done));
+  WithNamespace(*namespaces_, request.namespace_(), done, [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
+    history_->RequestCancel(*ns, request, std::move(done));
   });
 }
 
 void Frontend::TerminateWorkflowExecution(const wsv1::TerminateWorkflowExecutionRequest& request,
                                           Callback<wsv1::TerminateWorkflowExecutionResponse> done) {
-  WithNamespace(*namespaces_, request.namespace_(), done, [&](const storage::NamespaceRecord& ns) {
-    history_->Terminate(ns, request, std::move(done));
+  WithNamespace(*namespaces_, request.namespace_(), done, [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
+    history_->Terminate(*ns, request, std::move(done));
   });
 }
 
 void Frontend::DescribeWorkflowExecution(const wsv1::DescribeWorkflowExecutionRequest& request,
                                          Callback<wsv1::DescribeWorkflowExecutionResponse> done) {
-  WithNamespace(*namespaces_, request.namespace_(), done, [&](const storage::NamespaceRecord& ns) {
-    history_->Describe(ns, request, std::move(done));
+  WithNamespace(*namespaces_, request.namespace_(), done, [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
+    history_->Describe(*ns, request, std::move(done));
   });
 }
 
@@ -58,8 +45,8 @@ void Frontend::GetWorkflowExecutionHistory(
     const wsv1::GetWorkflowExecutionHistoryRequest& request,
     AlarmClock::Clock::time_point deadline,
     Callback<wsv1::GetWorkflowExecutionHistoryResponse> done) {
-  WithNamespace(*namespaces_, request.namespace_(), done, [&](const storage::NamespaceRecord& ns) {
-    history_->GetHistory(ns, request, deadline, std::move(done));
+  WithNamespace(*namespaces_, request.namespace_(), done, [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
+    history_->GetHistory(*ns, request, deadline, std::move(done));
   });
 }
 

@@ -81,16 +81,18 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation, std::function<
   for (const auto& timer : transition.timers_created) fire_times.push_back(timer.fire_time);
   const RunId run_id(lease->state().run_id());
   const bool new_events = !transition.events.empty();
+  std::vector<HistoryEvent> events;
+  if (new_events && lease->history() != nullptr) events = transition.events;
   Submit(
       std::move(transition),
-      [this, lease = std::move(lease), version, tasks = std::move(tasks),
+      [this, lease = std::move(lease), version, tasks = std::move(tasks), events = std::move(events),
        fire_times = std::move(fire_times), run_id, new_events,
        done = std::move(done)](Result<storage::Committed> committed) mutable {
         if (!committed.ok()) {
           done(committed.status());  // The lease is dirty: the run reloads from the store.
           return;
         }
-        lease->Committed(version + 1);
+        lease->Committed(version + 1, std::move(events));
         for (size_t i = 0; i < tasks.size(); ++i) tasks[i].task_id = committed->task_ids[i];
         done(Status::Ok());
         lease.reset();  // The run's next operation may start before matching hands out tasks.

@@ -34,9 +34,29 @@ MutableState& RunCache::Lease::state() { return entry_->state; }
 
 int64_t RunCache::Lease::db_version() const { return entry_->db_version; }
 
-void RunCache::Lease::Committed(int64_t db_version) {
+void RunCache::Lease::Committed(int64_t db_version, std::vector<HistoryEvent> events) {
   entry_->db_version = db_version;
   dirty_ = false;
+  if (!entry_->history_kept) return;
+  if (entry_->state.history_size_bytes() > kMaxKeptHistoryBytes) {
+    entry_->history_kept = false;
+    entry_->history.clear();
+    entry_->history.shrink_to_fit();
+    return;
+  }
+  for (auto& e : events) entry_->history.push_back(std::move(e));
+}
+
+Status RunCache::Lease::Reload() {
+  dirty_ = true;  // Until the load succeeds.
+  entry_->loaded = false;
+  ENDURE_RETURN_IF_ERROR(cache_->Load(*entry_));
+  dirty_ = false;
+  return Status::Ok();
+}
+
+const std::vector<HistoryEvent>* RunCache::Lease::history() const {
+  return entry_->history_kept ? &entry_->history : nullptr;
 }
 
 void RunCache::With(const RunId& run_id, Operation op) {
@@ -84,11 +104,13 @@ Status RunCache::Load(Entry& entry) {
   entry.state = Rebuild(record.namespace_id.value(), record.workflow_id.value(),
                         record.run_id.value(), events, std::move(pending));
   entry.db_version = record.db_version;
+  entry.history_kept = entry.state.history_size_bytes() <= kMaxKeptHistoryBytes;
+  entry.history = entry.history_kept ? std::move(events) : std::vector<HistoryEvent>();
   entry.loaded = true;
   return Status::Ok();
 }
 
-void RunCache::Insert(MutableState state, int64_t db_version) {
+void RunCache::Insert(MutableState state, int64_t db_version, std::vector<HistoryEvent> events) {
   std::lock_guard lock(mu_);
   const RunId run_id(state.run_id());
   auto& slot = entries_[run_id];
@@ -97,6 +119,8 @@ void RunCache::Insert(MutableState state, int64_t db_version) {
   slot->run_id = run_id;
   slot->state = std::move(state);
   slot->db_version = db_version;
+  slot->history_kept = true;
+  slot->history = std::move(events);
   slot->loaded = true;
   slot->lru = lru_.insert(lru_.end(), run_id);
   EvictLocked();
@@ -109,6 +133,8 @@ void RunCache::Release(const std::shared_ptr<Entry>& entry, bool invalidate) {
     if (invalidate) {
       entry->loaded = false;
       entry->state.Clear();
+      entry->history_kept = false;
+      entry->history.clear();
     }
     if (entry->waiting.empty()) {
       entry->busy = false;

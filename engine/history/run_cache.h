@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include "engine/history/state_builder.h"
 #include "storage/base/status.h"
@@ -37,7 +38,14 @@ class RunCache {
     int64_t db_version() const;
     // The state was changed; it matches the store only after Committed().
     void MarkDirty() { dirty_ = true; }
-    void Committed(int64_t db_version);
+    // The transition that changed the state is durable at db_version; `events` were appended.
+    void Committed(int64_t db_version, std::vector<HistoryEvent> events);
+    // The run's whole history as committed, when it is small enough to keep in memory
+    // (kMaxKeptHistoryBytes); nullptr otherwise. Workflow tasks are served from it.
+    const std::vector<HistoryEvent>* history() const;
+    // Drops the changes made to the state and loads it again from the store (as it was after
+    // the last commit): how an operation that changed the state and then failed starts over.
+    Status Reload();
 
    private:
     friend class RunCache;
@@ -49,14 +57,16 @@ class RunCache {
   using LeasePtr = std::shared_ptr<Lease>;
   using Operation = std::function<void(Result<LeasePtr>)>;
 
+  static constexpr int64_t kMaxKeptHistoryBytes = 256 << 10;
+
   RunCache(storage::Store* store, size_t capacity) : store_(store), capacity_(capacity) {}
 
   // Runs `op` once no other operation holds the run, with its state loaded. NOT_FOUND when the
   // store has no such run.
   void With(const RunId& run_id, Operation op);
 
-  // Installs the state of a run just created and committed at db_version 1.
-  void Insert(MutableState state, int64_t db_version);
+  // Installs the state of a run just created and committed at db_version 1 with `events`.
+  void Insert(MutableState state, int64_t db_version, std::vector<HistoryEvent> events);
 
   size_t size();
 
@@ -67,6 +77,8 @@ class RunCache {
     bool loaded = false;
     MutableState state;
     int64_t db_version = 0;
+    bool history_kept = false;  // `history` holds every committed event.
+    std::vector<HistoryEvent> history;
     std::deque<Operation> waiting;
     std::list<RunId>::iterator lru;
   };

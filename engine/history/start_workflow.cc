@@ -150,13 +150,14 @@ void HistoryEngine::StartWorkflow(const storage::NamespaceRecord& ns,
   m.UpdateVisibility();
 
   storage::Transition transition = m.Finish(/*db_version=*/0);
+  std::vector<HistoryEvent> events = transition.events;
   std::vector<storage::TaskRow> tasks = transition.tasks_created;
   std::vector<TimePoint> fire_times;
   for (const auto& timer : transition.timers_created) fire_times.push_back(timer.fire_time);
   Submit(
       std::move(transition),
       [this, ns, request, run_id, state, mutation, tasks = std::move(tasks),
-       fire_times = std::move(fire_times), done = std::move(done)](
+       fire_times = std::move(fire_times), events = std::move(events), done = std::move(done)](
           Result<storage::Committed> committed) mutable {
         if (!committed.ok()) {
           if (committed.status().code() == StatusCode::kAborted) {
@@ -166,7 +167,7 @@ void HistoryEngine::StartWorkflow(const storage::NamespaceRecord& ns,
           return done(committed.status());
         }
         for (size_t i = 0; i < tasks.size(); ++i) tasks[i].task_id = committed->task_ids[i];
-        runs_.Insert(std::move(*state), 1);
+        runs_.Insert(std::move(*state), 1, std::move(events));
         wsv1::StartWorkflowExecutionResponse response;
         response.set_run_id(run_id);
         response.set_started(true);

@@ -172,7 +172,6 @@ void HistoryEngine::RespondWorkflowTaskCompleted(
     MutableState& s = (*lease)->state();
     if (!TokenMatches(s, token)) return done(TaskNotFound());
     const TimePoint now = options_.env->Now();
-    MutableState before = s;  // A failing completion writes only its failure.
     RunMutation m(&s, now);
     auto failure = CompleteWorkflowTask(m, request);
     if (!failure) {
@@ -181,7 +180,9 @@ void HistoryEngine::RespondWorkflowTaskCompleted(
         done(wsv1::RespondWorkflowTaskCompletedResponse());
       });
     }
-    s = std::move(before);
+    // A failing completion writes only its failure: start again from the stored state (failures
+    // are rare, so nothing is copied in advance for them).
+    if (Status reloaded = (*lease)->Reload(); !reloaded.ok()) return done(reloaded);
     if (s.workflow_task().attempt() > 1 &&
         failure->cause != enums::WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND) {
       // A retry that fails the same way is left to time out rather than spin.

@@ -83,7 +83,8 @@ void HistoryEngine::RecordWorkflowTaskStarted(
     }
     const int64_t started_id = s.workflow_task().started_event_id();
     // The callback runs while the run is still held, so the state it reads is this one.
-    Commit(std::move(*lease), m, [this, state = &s, task, sticky_poll, transient, started_id,
+    const RunCache::Lease* held = lease->get();
+    Commit(std::move(*lease), m, [this, state = &s, held, task, sticky_poll, transient, started_id,
                                   done](Status committed) {
       if (!committed.ok()) {
         options_.matching->Requeue(task);
@@ -117,10 +118,18 @@ void HistoryEngine::RecordWorkflowTaskStarted(
       const int64_t persisted_end = transient ? run.next_event_id() : started_id + 1;
       // A transient task's two events are not stored: its response is never paged.
       const int64_t page = transient ? persisted_end : options_.history_page_size;
-      auto events = options_.store->ReadHistory(RunId(run.run_id()), first, persisted_end,
-                                                static_cast<size_t>(page));
-      if (!events.ok()) return done(events.status());
-      for (auto& e : *events) *r.mutable_history()->add_events() = std::move(e);
+      const auto* kept = held->history();
+      if (kept != nullptr && static_cast<int64_t>(kept->size()) + 1 >= persisted_end) {
+        const int64_t last = std::min(persisted_end, first + page);
+        for (int64_t id = first; id < last; ++id) {
+          *r.mutable_history()->add_events() = (*kept)[static_cast<size_t>(id - 1)];
+        }
+      } else {
+        auto events = options_.store->ReadHistory(RunId(run.run_id()), first, persisted_end,
+                                                  static_cast<size_t>(page));
+        if (!events.ok()) return done(events.status());
+        for (auto& e : *events) *r.mutable_history()->add_events() = std::move(e);
+      }
       const int64_t read_to = first + static_cast<int64_t>(r.history().events_size());
       if (read_to < persisted_end) {
         endure::history::HistoryPageToken next;

@@ -43,7 +43,8 @@ Result<std::unique_ptr<NamespaceRegistry>> NamespaceRegistry::Open(storage::Stor
   ENDURE_ASSIGN_OR_RETURN(auto all, store->ListNamespaces());
   for (auto& record : all) {
     std::string name = record.info.name();
-    registry->by_name_.emplace(std::move(name), std::move(record));
+    registry->by_name_.emplace(std::move(name),
+                               std::make_shared<const storage::NamespaceRecord>(std::move(record)));
   }
   return registry;
 }
@@ -80,7 +81,7 @@ Result<storage::NamespaceRecord> NamespaceRegistry::Register(
     return committed.status();
   }
   std::lock_guard lock(mu_);
-  by_name_[record.info.name()] = record;
+  by_name_[record.info.name()] = std::make_shared<const storage::NamespaceRecord>(record);
   return record;
 }
 
@@ -96,16 +97,22 @@ Status NamespaceRegistry::Ensure(const std::string& name) {
 }
 
 Result<storage::NamespaceRecord> NamespaceRegistry::ByName(const std::string& name) const {
+  auto found = Find(name);
+  if (!found) return NamespaceNotFound(name);
+  return *found;
+}
+
+std::shared_ptr<const storage::NamespaceRecord> NamespaceRegistry::Find(
+    const std::string& name) const {
   std::lock_guard lock(mu_);
   auto it = by_name_.find(name);
-  if (it == by_name_.end()) return NamespaceNotFound(name);
-  return it->second;
+  return it == by_name_.end() ? nullptr : it->second;
 }
 
 Result<storage::NamespaceRecord> NamespaceRegistry::ById(const NamespaceId& id) const {
   std::lock_guard lock(mu_);
   for (const auto& [name, record] : by_name_) {
-    if (record.id == id) return record;
+    if (record->id == id) return *record;
   }
   return NamespaceNotFound(id.value());
 }
@@ -114,7 +121,7 @@ std::vector<storage::NamespaceRecord> NamespaceRegistry::All() const {
   std::lock_guard lock(mu_);
   std::vector<storage::NamespaceRecord> out;
   out.reserve(by_name_.size());
-  for (const auto& [name, record] : by_name_) out.push_back(record);
+  for (const auto& [name, record] : by_name_) out.push_back(*record);
   return out;
 }
 

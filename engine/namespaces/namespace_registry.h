@@ -34,6 +34,9 @@ class NamespaceRegistry {
   // NOT_FOUND with a NamespaceNotFoundFailure detail when unknown.
   Result<storage::NamespaceRecord> ByName(const std::string& name) const;
   Result<storage::NamespaceRecord> ById(const NamespaceId& id) const;
+  // The namespace named `name`, shared rather than copied (every request looks one up), or
+  // nullptr when unknown.
+  std::shared_ptr<const storage::NamespaceRecord> Find(const std::string& name) const;
   // Every namespace, ordered by name.
   std::vector<storage::NamespaceRecord> All() const;
 
@@ -43,7 +46,8 @@ class NamespaceRegistry {
   storage::Store* store_;
   Env* env_;
   mutable std::mutex mu_;
-  std::map<std::string, storage::NamespaceRecord> by_name_;  // Guarded by mu_.
+  // Guarded by mu_. A registration replaces the pointer; holders keep the record they have.
+  std::map<std::string, std::shared_ptr<const storage::NamespaceRecord>> by_name_;
 };
 
 // Validates a namespace name: what Temporal accepts, and nothing that would need escaping.
