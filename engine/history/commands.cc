@@ -36,12 +36,68 @@ bool CloseBuffered(const MutableState& s, int64_t scheduled_event_id) {
   return false;
 }
 
+// The payload a command carries, the failure cause of its kind, and the field's name, for the
+// blob size limit; nullopt for commands without a payload of their own.
+struct CarriedPayload {
+  size_t bytes;
+  enums::WorkflowTaskFailedCause cause;
+  const char* field;
+};
+
+std::optional<CarriedPayload> PayloadOf(const Command& c) {
+  switch (c.command_type()) {
+    case enums::COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
+      return CarriedPayload{c.schedule_activity_task_command_attributes().input().ByteSizeLong(),
+                            enums::WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES,
+                            "ScheduleActivityTaskCommandAttributes.Input"};
+    case enums::COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
+      return CarriedPayload{
+          c.complete_workflow_execution_command_attributes().result().ByteSizeLong(),
+          enums::WORKFLOW_TASK_FAILED_CAUSE_BAD_COMPLETE_WORKFLOW_EXECUTION_ATTRIBUTES,
+          "CompleteWorkflowExecutionCommandAttributes.Result"};
+    case enums::COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
+      return CarriedPayload{c.fail_workflow_execution_command_attributes().failure().ByteSizeLong(),
+                            enums::WORKFLOW_TASK_FAILED_CAUSE_BAD_FAIL_WORKFLOW_EXECUTION_ATTRIBUTES,
+                            "FailWorkflowExecutionCommandAttributes.Failure"};
+    case enums::COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
+      return CarriedPayload{
+          c.cancel_workflow_execution_command_attributes().details().ByteSizeLong(),
+          enums::WORKFLOW_TASK_FAILED_CAUSE_BAD_CANCEL_WORKFLOW_EXECUTION_ATTRIBUTES,
+          "CancelWorkflowExecutionCommandAttributes.Details"};
+    case enums::COMMAND_TYPE_RECORD_MARKER: {
+      size_t bytes = 0;
+      for (const auto& [name, details] : c.record_marker_command_attributes().details()) {
+        bytes += details.ByteSizeLong();
+      }
+      return CarriedPayload{bytes, enums::WORKFLOW_TASK_FAILED_CAUSE_BAD_RECORD_MARKER_ATTRIBUTES,
+                            "RecordMarkerCommandAttributes.Details"};
+    }
+    case enums::COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+      return CarriedPayload{
+          c.upsert_workflow_search_attributes_command_attributes().ByteSizeLong(),
+          enums::WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES,
+          "UpsertWorkflowSearchAttributesCommandAttributes.SearchAttributes"};
+    case enums::COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES:
+      return CarriedPayload{
+          c.modify_workflow_properties_command_attributes().ByteSizeLong(),
+          enums::WORKFLOW_TASK_FAILED_CAUSE_BAD_MODIFY_WORKFLOW_PROPERTIES_ATTRIBUTES,
+          "ModifyWorkflowPropertiesCommandAttributes.UpsertedMemo"};
+    default:
+      return std::nullopt;
+  }
+}
+
 }  // namespace
 
 std::optional<HistoryEngine::CommandFailure> HistoryEngine::ApplyCommand(
     RunMutation& m, const Command& command, int64_t completed_id, bool* needs_new_task) {
   if (auto rejection = CheckCommandAttributes(command)) {
     return CommandFailure{rejection->cause, rejection->message};
+  }
+  if (auto payload = PayloadOf(command);
+      payload && static_cast<int64_t>(payload->bytes) > options_.blob_size_limit) {
+    return CommandFailure{payload->cause, std::string(payload->field) + " exceeds size limit.",
+                          /*terminates=*/true};
   }
   MutableState& s = m.state();
   switch (command.command_type()) {
@@ -58,10 +114,6 @@ std::optional<HistoryEngine::CommandFailure> HistoryEngine::ApplyCommand(
       if (auto normalized = NormalizeActivity(&a, run_timeout); !normalized.ok()) {
         return CommandFailure{enums::WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES,
                               normalized.message()};
-      }
-      if (static_cast<int64_t>(a.input().ByteSizeLong()) > options_.blob_size_limit) {
-        return CommandFailure{enums::WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES,
-                              "ScheduleActivityTask input exceeds the size limit"};
       }
       HistoryEvent event = m.NewEvent(enums::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
       auto* e = event.mutable_activity_task_scheduled_event_attributes();

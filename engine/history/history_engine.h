@@ -177,6 +177,9 @@ class HistoryEngine {
   struct CommandFailure {
     temporal::api::enums::v1::WorkflowTaskFailedCause cause;
     std::string message;
+    // The failure also terminates the run (a payload over the blob size limit: a retry of the
+    // task would carry it again).
+    bool terminates = false;
   };
   // Workflow task ends (workflow_task_completed.cc).
   std::optional<CommandFailure> CompleteWorkflowTask(

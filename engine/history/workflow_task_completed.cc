@@ -183,6 +183,34 @@ void HistoryEngine::RespondWorkflowTaskCompleted(
     // A failing completion writes only its failure: start again from the stored state (failures
     // are rare, so nothing is copied in advance for them).
     if (Status reloaded = (*lease)->Reload(); !reloaded.ok()) return done(reloaded);
+    if (failure->terminates) {
+      // Retrying the task would only carry the same payload again: the run ends here.
+      RunMutation ended(&s, now);
+      if (s.pending().has_transient_task()) {
+        ForceCloseWorkflowTask(ended, request.identity());  // No events to close.
+      } else {
+        HistoryEvent failed = ended.NewEvent(enums::EVENT_TYPE_WORKFLOW_TASK_FAILED);
+        auto* f = failed.mutable_workflow_task_failed_event_attributes();
+        f->set_scheduled_event_id(s.workflow_task().scheduled_event_id());
+        f->set_started_event_id(s.workflow_task().started_event_id());
+        f->set_cause(failure->cause);
+        *f->mutable_failure() = ServerFailure(failure->message);
+        f->set_identity(request.identity());
+        ended.Append(std::move(failed));
+      }
+      FlushBufferedEvents(ended);
+      HistoryEvent terminated = ended.NewEvent(enums::EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED);
+      auto* a = terminated.mutable_workflow_execution_terminated_event_attributes();
+      a->set_reason(failure->message);
+      a->set_identity("history-service");
+      ended.Append(std::move(terminated));
+      CloseRun(ended);
+      return Commit(std::move(*lease), ended,
+                    [done = std::move(done), message = failure->message](Status committed) {
+                      if (!committed.ok()) return done(committed);
+                      done(InvalidArgument(message));
+                    });
+    }
     if (s.workflow_task().attempt() > 1 &&
         failure->cause != enums::WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND) {
       // A retry that fails the same way is left to time out rather than spin.

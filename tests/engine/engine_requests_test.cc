@@ -116,6 +116,41 @@ TEST_F(EngineRequests, BadCompletionsChangeNothing) {
   h.Step();
 }
 
+TEST_F(EngineRequests, AnOversizedPayloadInACommandTerminatesTheRun) {
+  h.Start("big");
+  auto task = h.PollWorkflowTask();
+  Status s = h.CompleteWorkflowTask(task.task_token(),
+                                    {CompleteWorkflow("\"" + std::string(3 << 20, 'x') + "\"")});
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("exceeds size limit"), std::string::npos);
+  EXPECT_EQ(h.EventTypes("big"),
+            (Types{"WORKFLOW_EXECUTION_STARTED", "WORKFLOW_TASK_SCHEDULED", "WORKFLOW_TASK_STARTED",
+                   "WORKFLOW_TASK_FAILED", "WORKFLOW_EXECUTION_TERMINATED"}));
+  EXPECT_EQ(h.Events("big")[3].workflow_task_failed_event_attributes().cause(),
+            enums::WORKFLOW_TASK_FAILED_CAUSE_BAD_COMPLETE_WORKFLOW_EXECUTION_ATTRIBUTES);
+  h.Step();
+}
+
+TEST_F(EngineRequests, ShutdownAnswersWaitingPolls) {
+  std::atomic<bool> answered{false};
+  wsv1::PollWorkflowTaskQueueRequest r;
+  r.set_namespace_("default");
+  r.mutable_task_queue()->set_name(kTaskQueue);
+  PollOptions options;
+  options.deadline = AlarmClock::Clock::now() + seconds(60);
+  h.frontend().PollWorkflowTaskQueue(r, options, [&](Result<wsv1::PollWorkflowTaskQueueResponse> p) {
+    EXPECT_TRUE(p.ok() && p->task_token().empty());
+    answered = true;
+  });
+  EXPECT_FALSE(answered);
+  h.frontend().Shutdown();
+  EXPECT_TRUE(answered);
+  // Later polls end at once.
+  auto late = Await<wsv1::PollWorkflowTaskQueueResponse>(
+      [&](auto done) { h.frontend().PollWorkflowTaskQueue(r, options, done); });
+  EXPECT_TRUE(late.ok() && late->task_token().empty());
+}
+
 TEST_F(EngineRequests, HistoryPagesLongPollsAndTheCloseEvent) {
   h.Start("reader");
   for (int i = 0; i < 300; ++i) ASSERT_TRUE(h.Signal("reader", "s" + std::to_string(i)).ok());
