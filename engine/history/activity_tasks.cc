@@ -41,12 +41,8 @@ void HistoryEngine::RecordActivityTaskStarted(
     Callback<std::optional<wsv1::PollActivityTaskQueueResponse>> done) {
   runs_.With(task.run_id, [this, task, poll, done = std::move(done)](Result<LeasePtr> lease) {
     if (!lease.ok()) {
-      if (lease.status().code() != StatusCode::kNotFound) {
-        options_.matching->Requeue(task);
-        return done(lease.status());
-      }
-      DropTask(task);
-      return done(Response());
+      Status requeued = DropOrRequeue(task, lease.status());
+      return requeued.ok() ? done(Response()) : done(requeued);
     }
     MutableState& s = (*lease)->state();
     const int64_t id = task.ref;

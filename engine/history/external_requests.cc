@@ -8,10 +8,6 @@ namespace {
 
 namespace enums = temporal::api::enums::v1;
 
-bool IsRunning(const MutableState& s) {
-  return s.status() == enums::WORKFLOW_EXECUTION_STATUS_RUNNING;
-}
-
 // Whether the run was asked to cancel, counting a request still buffered.
 bool CancelRequested(const MutableState& s) {
   if (s.cancel_requested_event_id() != 0) return true;
@@ -20,8 +16,6 @@ bool CancelRequested(const MutableState& s) {
   }
   return false;
 }
-
-Status AlreadyCompleted() { return NotFound("workflow execution already completed"); }
 
 template <typename Response>
 std::function<void(Status)> Respond(Callback<Response> done) {
@@ -40,13 +34,10 @@ void HistoryEngine::Signal(const storage::NamespaceRecord& ns,
   if (static_cast<int64_t>(request.input().ByteSizeLong()) > options_.blob_size_limit) {
     return done(InvalidArgument("signal input exceeds the size limit"));
   }
-  auto run_id = ResolveRun(ns, request.workflow_execution());
-  if (!run_id.ok()) return done(run_id.status());
-  WithRun(ns, *run_id, request.workflow_execution().workflow_id(),
-          [this, request, done = std::move(done)](Result<LeasePtr> lease) mutable {
+  WithOpenRun(ns, request.workflow_execution(),
+              [this, request, done = std::move(done)](Result<LeasePtr> lease) mutable {
             if (!lease.ok()) return done(lease.status());
             MutableState& s = (*lease)->state();
-            if (!IsRunning(s)) return done(AlreadyCompleted());
             RunMutation m(&s, options_.env->Now());
             HistoryEvent event = m.NewEvent(enums::EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
             auto* a = event.mutable_workflow_execution_signaled_event_attributes();
@@ -62,13 +53,10 @@ void HistoryEngine::Signal(const storage::NamespaceRecord& ns,
 void HistoryEngine::RequestCancel(const storage::NamespaceRecord& ns,
                                   const wsv1::RequestCancelWorkflowExecutionRequest& request,
                                   Callback<wsv1::RequestCancelWorkflowExecutionResponse> done) {
-  auto run_id = ResolveRun(ns, request.workflow_execution());
-  if (!run_id.ok()) return done(run_id.status());
-  WithRun(ns, *run_id, request.workflow_execution().workflow_id(),
-          [this, request, done = std::move(done)](Result<LeasePtr> lease) mutable {
+  WithOpenRun(ns, request.workflow_execution(),
+              [this, request, done = std::move(done)](Result<LeasePtr> lease) mutable {
             if (!lease.ok()) return done(lease.status());
             MutableState& s = (*lease)->state();
-            if (!IsRunning(s)) return done(AlreadyCompleted());
             // A second request changes nothing: the workflow has been asked already.
             if (CancelRequested(s)) {
               return done(wsv1::RequestCancelWorkflowExecutionResponse());
@@ -86,13 +74,10 @@ void HistoryEngine::RequestCancel(const storage::NamespaceRecord& ns,
 void HistoryEngine::Terminate(const storage::NamespaceRecord& ns,
                               const wsv1::TerminateWorkflowExecutionRequest& request,
                               Callback<wsv1::TerminateWorkflowExecutionResponse> done) {
-  auto run_id = ResolveRun(ns, request.workflow_execution());
-  if (!run_id.ok()) return done(run_id.status());
-  WithRun(ns, *run_id, request.workflow_execution().workflow_id(),
-          [this, request, done = std::move(done)](Result<LeasePtr> lease) mutable {
+  WithOpenRun(ns, request.workflow_execution(),
+              [this, request, done = std::move(done)](Result<LeasePtr> lease) mutable {
             if (!lease.ok()) return done(lease.status());
             MutableState& s = (*lease)->state();
-            if (!IsRunning(s)) return done(AlreadyCompleted());
             RunMutation m(&s, options_.env->Now());
             ForceCloseWorkflowTask(m, request.identity());
             FlushBufferedEvents(m);

@@ -3,6 +3,8 @@
 #include <future>
 #include <limits>
 
+#include "temporal/api/enums/v1/workflow.pb.h"
+
 namespace endure::engine::history {
 
 HistoryEngine::HistoryEngine(HistoryOptions options)
@@ -70,6 +72,29 @@ void HistoryEngine::WithRun(const storage::NamespaceRecord& ns, const RunId& run
     }
     op(std::move(lease));
   });
+}
+
+void HistoryEngine::WithOpenRun(const storage::NamespaceRecord& ns,
+                                const temporal::api::common::v1::WorkflowExecution& execution,
+                                std::function<void(Result<LeasePtr>)> op) {
+  auto run_id = ResolveRun(ns, execution);
+  if (!run_id.ok()) return op(run_id.status());
+  WithRun(ns, *run_id, execution.workflow_id(), [op = std::move(op)](Result<LeasePtr> lease) {
+    if (lease.ok() &&
+        (*lease)->state().status() != temporal::api::enums::v1::WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      return op(NotFound("workflow execution already completed"));
+    }
+    op(std::move(lease));
+  });
+}
+
+Status HistoryEngine::DropOrRequeue(const storage::TaskRow& task, const Status& load_error) {
+  if (load_error.code() == StatusCode::kNotFound) {
+    DropTask(task);
+    return Status::Ok();
+  }
+  options_.matching->Requeue(task);
+  return load_error;
 }
 
 void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation, std::function<void(Status)> done) {

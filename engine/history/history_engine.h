@@ -152,6 +152,17 @@ class HistoryEngine {
   // `workflow_id` (NOT_FOUND otherwise, as for a run that does not exist).
   void WithRun(const storage::NamespaceRecord& ns, const RunId& run_id,
                const std::string& workflow_id, std::function<void(Result<LeasePtr>)> op);
+  // WithRun for the run `execution` names, which must be open (NOT_FOUND otherwise).
+  void WithOpenRun(const storage::NamespaceRecord& ns,
+                   const temporal::api::common::v1::WorkflowExecution& execution,
+                   std::function<void(Result<LeasePtr>)> op);
+  // Holds the token's run; NOT_FOUND "Workflow task not found." unless the token names its
+  // started workflow task, this attempt.
+  void WithStartedWorkflowTask(const endure::history::TaskToken& token,
+                               std::function<void(Result<LeasePtr>)> op);
+  // A matched task whose run could not be loaded: dropped when the run is gone (OK: the task is
+  // obsolete), else given back to matching (the error).
+  Status DropOrRequeue(const storage::TaskRow& task, const Status& load_error);
   // Submits the mutation's transition; on success hands its tasks to matching and its timers to
   // the timer queue, then calls done (with the lease still held).
   void Commit(LeasePtr lease, RunMutation& mutation, std::function<void(Status)> done);

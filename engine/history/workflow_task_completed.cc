@@ -157,20 +157,27 @@ std::optional<HistoryEngine::CommandFailure> HistoryEngine::CompleteWorkflowTask
   return std::nullopt;
 }
 
+void HistoryEngine::WithStartedWorkflowTask(const TaskToken& token,
+                                            std::function<void(Result<LeasePtr>)> op) {
+  runs_.With(RunId(token.run_id()), [token, op = std::move(op)](Result<LeasePtr> lease) {
+    if (!lease.ok()) {
+      return op(lease.status().code() == StatusCode::kNotFound ? TaskNotFound() : lease.status());
+    }
+    if (!TokenMatches((*lease)->state(), token)) return op(TaskNotFound());
+    op(std::move(lease));
+  });
+}
+
 void HistoryEngine::RespondWorkflowTaskCompleted(
     const storage::NamespaceRecord& ns, const wsv1::RespondWorkflowTaskCompletedRequest& request,
     Callback<wsv1::RespondWorkflowTaskCompletedResponse> done) {
   auto token = WorkflowToken(ns, request.task_token());
   if (!token.ok()) return done(token.status());
   if (auto order = CheckCommandOrder(request.commands()); !order.ok()) return done(order);
-  runs_.With(RunId(token->run_id()), [this, token = *token, request,
-                                      done = std::move(done)](Result<LeasePtr> lease) mutable {
-    if (!lease.ok()) {
-      return done(lease.status().code() == StatusCode::kNotFound ? TaskNotFound()
-                                                                 : lease.status());
-    }
+  WithStartedWorkflowTask(*token, [this, request,
+                                    done = std::move(done)](Result<LeasePtr> lease) mutable {
+    if (!lease.ok()) return done(lease.status());
     MutableState& s = (*lease)->state();
-    if (!TokenMatches(s, token)) return done(TaskNotFound());
     const TimePoint now = options_.env->Now();
     RunMutation m(&s, now);
     auto failure = CompleteWorkflowTask(m, request);
@@ -232,14 +239,10 @@ void HistoryEngine::RespondWorkflowTaskFailed(const storage::NamespaceRecord& ns
                                               Callback<wsv1::RespondWorkflowTaskFailedResponse> done) {
   auto token = WorkflowToken(ns, request.task_token());
   if (!token.ok()) return done(token.status());
-  runs_.With(RunId(token->run_id()), [this, token = *token, request,
-                                      done = std::move(done)](Result<LeasePtr> lease) mutable {
-    if (!lease.ok()) {
-      return done(lease.status().code() == StatusCode::kNotFound ? TaskNotFound()
-                                                                 : lease.status());
-    }
+  WithStartedWorkflowTask(*token, [this, request,
+                                    done = std::move(done)](Result<LeasePtr> lease) mutable {
+    if (!lease.ok()) return done(lease.status());
     MutableState& s = (*lease)->state();
-    if (!TokenMatches(s, token)) return done(TaskNotFound());
     RunMutation m(&s, options_.env->Now());
     FailWorkflowTask(m, request.cause(), request.failure(), request.identity(), std::nullopt);
     Commit(std::move(*lease), m, [done = std::move(done)](Status committed) {

@@ -21,12 +21,8 @@ void HistoryEngine::RecordWorkflowTaskStarted(
     Callback<std::optional<wsv1::PollWorkflowTaskQueueResponse>> done) {
   runs_.With(task.run_id, [this, task, poll, done = std::move(done)](Result<LeasePtr> lease) {
     if (!lease.ok()) {
-      if (lease.status().code() != StatusCode::kNotFound) {
-        options_.matching->Requeue(task);
-        return done(lease.status());
-      }
-      DropTask(task);
-      return done(Response());
+      Status requeued = DropOrRequeue(task, lease.status());
+      return requeued.ok() ? done(Response()) : done(requeued);
     }
     MutableState& s = (*lease)->state();
     const auto& wt = s.workflow_task();
