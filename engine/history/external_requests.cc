@@ -1,4 +1,6 @@
 // Requests about a run from outside it: signal, cancel request, terminate, describe.
+#include <algorithm>
+
 #include "engine/history/durations.h"
 #include "engine/history/history_engine.h"
 #include "temporal/api/enums/v1/workflow.pb.h"
@@ -38,7 +40,15 @@ void HistoryEngine::Signal(const storage::NamespaceRecord& ns,
               [this, request, done = std::move(done)](Result<LeasePtr> lease) mutable {
             if (!lease.ok()) return done(lease.status());
             MutableState& s = (*lease)->state();
+            const auto& seen = s.pending().signal_request_ids();
+            if (!request.request_id().empty() &&
+                std::find(seen.begin(), seen.end(), request.request_id()) != seen.end()) {
+              return done(wsv1::SignalWorkflowExecutionResponse());  // A retry: taken already.
+            }
             RunMutation m(&s, options_.env->Now());
+            if (!request.request_id().empty()) {
+              s.mutable_pending()->add_signal_request_ids(request.request_id());
+            }
             HistoryEvent event = m.NewEvent(enums::EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
             auto* a = event.mutable_workflow_execution_signaled_event_attributes();
             a->set_signal_name(request.signal_name());

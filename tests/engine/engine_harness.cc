@@ -118,11 +118,13 @@ std::string EngineHarness::Start(const std::string& workflow_id) {
   return response.ok() ? response->run_id() : "";
 }
 
-Status EngineHarness::Signal(const std::string& workflow_id, const std::string& name) {
+Status EngineHarness::Signal(const std::string& workflow_id, const std::string& name,
+                             const std::string& request_id) {
   wsv1::SignalWorkflowExecutionRequest r;
   r.set_namespace_("default");
   *r.mutable_workflow_execution() = Execution(workflow_id);
   r.set_signal_name(name);
+  r.set_request_id(request_id);
   *r.mutable_input() = JsonPayloads(R"("go")");
   r.set_identity("client@test");
   return Call<wsv1::SignalWorkflowExecutionResponse>(

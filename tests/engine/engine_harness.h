@@ -45,7 +45,8 @@ class EngineHarness {
   wsv1::StartWorkflowExecutionRequest StartRequest(const std::string& workflow_id) const;
   Result<wsv1::StartWorkflowExecutionResponse> Start(const wsv1::StartWorkflowExecutionRequest& r);
   std::string Start(const std::string& workflow_id);  // Fails the test on error.
-  Status Signal(const std::string& workflow_id, const std::string& name);
+  Status Signal(const std::string& workflow_id, const std::string& name,
+                const std::string& request_id = "");
   Status RequestCancel(const std::string& workflow_id);
   Status Terminate(const std::string& workflow_id, const std::string& reason);
   Result<wsv1::DescribeWorkflowExecutionResponse> Describe(const std::string& workflow_id);

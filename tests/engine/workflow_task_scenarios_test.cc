@@ -99,6 +99,17 @@ TEST_P(WorkflowTaskScenarios, SignalDuringTaskIsBufferedUntilItCompletes) {
   EXPECT_EQ(h.EventTypes("order-2").back(), "WORKFLOW_EXECUTION_COMPLETED");
 }
 
+TEST_P(WorkflowTaskScenarios, ASignalRetriedWithItsRequestIdIsTakenOnce) {
+  h.Start("order-13");
+  ASSERT_TRUE(h.Signal("order-13", "approve", "signal-request-1").ok());
+  h.Step();
+  ASSERT_TRUE(h.Signal("order-13", "approve", "signal-request-1").ok());
+  ASSERT_TRUE(h.Signal("order-13", "approve", "signal-request-2").ok());
+  h.Step();
+  auto types = h.EventTypes("order-13");
+  EXPECT_EQ(std::count(types.begin(), types.end(), "WORKFLOW_EXECUTION_SIGNALED"), 2);
+}
+
 TEST_P(WorkflowTaskScenarios, ClosingOverABufferedSignalIsUnhandledCommand) {
   h.Start("order-3");
   auto task = h.PollWorkflowTask();
