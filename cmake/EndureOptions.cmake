@@ -22,3 +22,14 @@ if(ENDURE_SANITIZE)
   target_link_options(endure_options INTERFACE ${sanitize_flags})
 endif()
 target_include_directories(endure_options INTERFACE ${PROJECT_SOURCE_DIR})
+
+# `endure_allocator`: what Endure's programs (the server, the benchmarks) allocate with. jemalloc:
+# the engine allocates and frees protobuf messages from several threads at a high rate, and
+# glibc's malloc spends a fifth of the engine benchmark's time doing it (bench/engine_ratios).
+# Not under the sanitizers, which bring their own allocator.
+add_library(endure_allocator INTERFACE)
+if(NOT ENDURE_SANITIZE)
+  find_package(PkgConfig REQUIRED)
+  pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
+  target_link_libraries(endure_allocator INTERFACE PkgConfig::JEMALLOC)
+endif()
