@@ -21,6 +21,14 @@ HistoryEngine::~HistoryEngine() { Shutdown(); }
 
 void HistoryEngine::Shutdown() {
   timers_->Stop();
+  // History long polls answer now (an empty page and a token), as their expiry would.
+  std::vector<RunId> watched;
+  {
+    std::lock_guard lock(watchers_mu_);
+    shutting_down_ = true;
+    for (const auto& [run_id, watcher] : watchers_) watched.push_back(run_id);
+  }
+  for (const auto& run_id : watched) NotifyHistoryWatchers(run_id);
   std::unique_lock lock(in_flight_mu_);
   in_flight_done_.wait(lock, [this] { return in_flight_ == 0; });
 }

@@ -233,6 +233,7 @@ class HistoryEngine {
 
   struct Watcher;
   std::mutex watchers_mu_;
+  bool shutting_down_ = false;  // Guarded by watchers_mu_: long polls no longer wait.
   std::unordered_multimap<RunId, std::shared_ptr<Watcher>> watchers_;
 };
 

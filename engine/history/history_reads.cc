@@ -79,7 +79,12 @@ void HistoryEngine::GetHistory(const storage::NamespaceRecord& ns,
     wsv1::GetWorkflowExecutionHistoryResponse r;
     const bool nothing_yet = close_only ? !closed : first >= end;
     if (nothing_yet) {
-      if (!wait || closed || expired) {
+      bool stopping;
+      {
+        std::lock_guard lock(watchers_mu_);
+        stopping = shutting_down_;
+      }
+      if (!wait || closed || expired || stopping) {
         if (wait && !closed) {
           // A long poll that expired: an empty page and a token to poll on with.
           HistoryPageToken next;

@@ -135,16 +135,31 @@ TEST_F(EngineRequests, ShutdownAnswersWaitingPolls) {
   std::atomic<bool> answered{false};
   wsv1::PollWorkflowTaskQueueRequest r;
   r.set_namespace_("default");
-  r.mutable_task_queue()->set_name(kTaskQueue);
+  r.mutable_task_queue()->set_name("nobody-schedules-here");
   PollOptions options;
   options.deadline = AlarmClock::Clock::now() + seconds(60);
   h.frontend().PollWorkflowTaskQueue(r, options, [&](Result<wsv1::PollWorkflowTaskQueueResponse> p) {
     EXPECT_TRUE(p.ok() && p->task_token().empty());
     answered = true;
   });
+  h.Start("watched");
+  std::atomic<bool> history_answered{false};
+  wsv1::GetWorkflowExecutionHistoryRequest watch;
+  watch.set_namespace_("default");
+  watch.mutable_execution()->set_workflow_id("watched");
+  watch.set_wait_new_event(true);
+  watch.set_history_event_filter_type(enums::HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT);
+  h.frontend().GetWorkflowExecutionHistory(
+      watch, AlarmClock::Clock::now() + seconds(60),
+      [&](Result<wsv1::GetWorkflowExecutionHistoryResponse> page) {
+        EXPECT_TRUE(page.ok() && page->history().events_size() == 0);
+        history_answered = true;
+      });
   EXPECT_FALSE(answered);
+  EXPECT_FALSE(history_answered);
   h.frontend().Shutdown();
   EXPECT_TRUE(answered);
+  EXPECT_TRUE(history_answered);
   // Later polls end at once.
   auto late = Await<wsv1::PollWorkflowTaskQueueResponse>(
       [&](auto done) { h.frontend().PollWorkflowTaskQueue(r, options, done); });
