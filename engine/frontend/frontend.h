@@ -86,6 +86,10 @@ class Frontend {
                                    AlarmClock::Clock::time_point deadline,
                                    Callback<wsv1::GetWorkflowExecutionHistoryResponse> done);
 
+  void QueryWorkflow(const wsv1::QueryWorkflowRequest& request,
+                     AlarmClock::Clock::time_point deadline,
+                     Callback<wsv1::QueryWorkflowResponse> done);
+
   // Workflow tasks (task_operations.cc).
   void PollWorkflowTaskQueue(const wsv1::PollWorkflowTaskQueueRequest& request,
                              PollOptions options,
@@ -94,6 +98,8 @@ class Frontend {
                                     Callback<wsv1::RespondWorkflowTaskCompletedResponse> done);
   void RespondWorkflowTaskFailed(const wsv1::RespondWorkflowTaskFailedRequest& request,
                                  Callback<wsv1::RespondWorkflowTaskFailedResponse> done);
+  void RespondQueryTaskCompleted(const wsv1::RespondQueryTaskCompletedRequest& request,
+                                 Callback<wsv1::RespondQueryTaskCompletedResponse> done);
 
   // Activity tasks (task_operations.cc).
   void PollActivityTaskQueue(const wsv1::PollActivityTaskQueueRequest& request,

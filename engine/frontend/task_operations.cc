@@ -45,14 +45,17 @@ void Frontend::PollWorkflowTasks(std::shared_ptr<const WorkflowPoll> poll) {
           poll->done(wsv1::PollWorkflowTaskQueueResponse());  // Nobody reads it; the task stays.
           return false;
         }
-        history_->RecordWorkflowTaskStarted(
-            *task, poll->request,
-            [this, poll](Result<std::optional<wsv1::PollWorkflowTaskQueueResponse>> r) {
-              if (!r.ok()) return poll->done(r.status());
-              // An obsolete task: wait on for the next one, within the same deadline.
-              if (!*r) return PollWorkflowTasks(poll);
-              poll->done(std::move(**r));
-            });
+        auto started = [this, poll](Result<std::optional<wsv1::PollWorkflowTaskQueueResponse>> r) {
+          if (!r.ok()) return poll->done(r.status());
+          // An obsolete task: wait on for the next one, within the same deadline.
+          if (!*r) return PollWorkflowTasks(poll);
+          poll->done(std::move(**r));
+        };
+        if (history::HistoryEngine::IsQueryTask(*task)) {
+          history_->RecordQueryTaskStarted(*task, poll->request, std::move(started));
+        } else {
+          history_->RecordWorkflowTaskStarted(*task, poll->request, std::move(started));
+        }
         return true;
       });
 }
@@ -69,6 +72,13 @@ void Frontend::RespondWorkflowTaskFailed(const wsv1::RespondWorkflowTaskFailedRe
                                          Callback<wsv1::RespondWorkflowTaskFailedResponse> done) {
   WithNamespace(*namespaces_, request.namespace_(), done, [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
     history_->RespondWorkflowTaskFailed(*ns, request, std::move(done));
+  });
+}
+
+void Frontend::RespondQueryTaskCompleted(const wsv1::RespondQueryTaskCompletedRequest& request,
+                                         Callback<wsv1::RespondQueryTaskCompletedResponse> done) {
+  WithNamespace(*namespaces_, request.namespace_(), done, [&](const auto& ns) {
+    history_->RespondQueryTaskCompleted(*ns, request, std::move(done));
   });
 }
 

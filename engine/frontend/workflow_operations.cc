@@ -50,4 +50,12 @@ void Frontend::GetWorkflowExecutionHistory(
   });
 }
 
+void Frontend::QueryWorkflow(const wsv1::QueryWorkflowRequest& request,
+                             AlarmClock::Clock::time_point deadline,
+                             Callback<wsv1::QueryWorkflowResponse> done) {
+  WithNamespace(*namespaces_, request.namespace_(), done, [&](const auto& ns) {
+    history_->QueryWorkflow(*ns, request, deadline, std::move(done));
+  });
+}
+
 }  // namespace endure::engine

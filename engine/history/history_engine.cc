@@ -128,6 +128,7 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation, std::function<
         lease->Committed(version + 1, std::move(events));
         for (size_t i = 0; i < tasks.size(); ++i) tasks[i].task_id = committed->task_ids[i];
         done(Status::Ok());
+        DispatchQueryTasksIfIdle(lease->state());
         lease.reset();  // The run's next operation may start before matching hands out tasks.
         if (!tasks.empty()) options_.matching->AddTasks(tasks);
         for (TimePoint t : fire_times) timers_->Armed(t);

@@ -15,6 +15,7 @@
 // any write) and must not block.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -22,6 +23,7 @@
 
 #include "engine/common/alarm_clock.h"
 #include "engine/history/run_cache.h"
+#include "engine/history/query_registry.h"
 #include "engine/history/run_mutation.h"
 #include "engine/history/task_token.h"
 #include "engine/history/timer_queue.h"
@@ -132,6 +134,20 @@ class HistoryEngine {
                                       const std::string& workflow_id, const std::string& run_id,
                                       const std::string& activity_id);
 
+  // Queries (query_workflow.cc). QueryWorkflow waits for a worker's answer until `deadline`.
+  void QueryWorkflow(const storage::NamespaceRecord& ns, const wsv1::QueryWorkflowRequest& request,
+                     AlarmClock::Clock::time_point deadline,
+                     Callback<wsv1::QueryWorkflowResponse> done);
+  // A legacy query task matched to a poller: its poll response, or nullopt when the query is no
+  // longer waiting.
+  static bool IsQueryTask(const storage::TaskRow& task);
+  void RecordQueryTaskStarted(const storage::TaskRow& task,
+                              const wsv1::PollWorkflowTaskQueueRequest& poll,
+                              Callback<std::optional<wsv1::PollWorkflowTaskQueueResponse>> done);
+  void RespondQueryTaskCompleted(const storage::NamespaceRecord& ns,
+                                 const wsv1::RespondQueryTaskCompletedRequest& request,
+                                 Callback<wsv1::RespondQueryTaskCompletedResponse> done);
+
   // Fires every durable timer due at the clock's now, and waits until they have fired.
   void FireDueTimers();
 
@@ -215,6 +231,9 @@ class HistoryEngine {
                          std::function<Status(RunMutation&, int64_t scheduled_event_id)> apply,
                          Callback<bool> done);
 
+  // Sends the run's waiting queries as legacy query tasks when no workflow task will carry them.
+  void DispatchQueryTasksIfIdle(const MutableState& s);
+
   // Timers (timers_fired.cc).
   void FireTimer(const storage::TimerRow& row, std::function<void()> done);
   void FireWorkflowTaskTimeout(RunMutation& m, const endure::history::ArmedTimer& timer);
@@ -225,6 +244,8 @@ class HistoryEngine {
 
   HistoryOptions options_;
   RunCache runs_;
+  QueryRegistry queries_;
+  std::atomic<int64_t> next_query_task_{1};
   std::unique_ptr<TimerQueue> timers_;
 
   std::mutex in_flight_mu_;

@@ -182,8 +182,10 @@ void HistoryEngine::RespondWorkflowTaskCompleted(
     RunMutation m(&s, now);
     auto failure = CompleteWorkflowTask(m, request);
     if (!failure) {
-      return Commit(std::move(*lease), m, [done = std::move(done)](Status committed) {
+      return Commit(std::move(*lease), m, [this, run = RunId(s.run_id()), request,
+                                           done = std::move(done)](Status committed) {
         if (!committed.ok()) return done(committed);
+        queries_.AnswerFromCompletion(run, request.query_results());
         done(wsv1::RespondWorkflowTaskCompletedResponse());
       });
     }

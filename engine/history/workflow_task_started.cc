@@ -108,6 +108,7 @@ void HistoryEngine::RecordWorkflowTaskStarted(
       r.mutable_workflow_execution_task_queue()->set_kind(enums::TASK_QUEUE_KIND_NORMAL);
       SetTimestamp(r.mutable_scheduled_time(), task_info.scheduled_time());
       SetTimestamp(r.mutable_started_time(), task_info.started_time());
+      queries_.Attach(RunId(run.run_id()), r.mutable_queries());
 
       // History: everything for a normal poller, only what is new for the sticky one.
       const int64_t first = sticky_poll ? run.last_completed_started_event_id() + 1 : 1;

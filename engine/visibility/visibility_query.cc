@@ -1,0 +1,296 @@
+// A recursive-descent parser that writes SQL as it goes: the language is LL(1), so no tree is
+// needed. Grammar (keywords in any case):
+//
+//   query     := [or_expr] [ORDER BY order_key {, order_key} | GROUP BY ExecutionStatus]
+//   or_expr   := and_expr {OR and_expr}
+//   and_expr  := unary {AND unary}
+//   unary     := NOT unary | ( or_expr ) | predicate
+//   predicate := attr ( cmp value | [NOT] IN ( value {, value} ) | [NOT] BETWEEN value AND value
+//                     | [NOT] STARTS_WITH value | IS [NOT] NULL )
+//   order_key := attr [ASC | DESC]
+//
+// SQL and the query language give NOT, AND and OR the same precedence, so the SQL keeps the
+// shape of the query; a predicate that becomes several SQL terms is parenthesized.
+#include "engine/visibility/visibility_query.h"
+
+#include <array>
+#include <charconv>
+#include <utility>
+
+#include "engine/visibility/query_lexer.h"
+
+namespace endure::engine::visibility {
+namespace {
+
+enum class Op {
+  kEq, kNe, kLt, kGt, kLe, kGe,
+  kIn, kNotIn, kBetween, kNotBetween, kStartsWith, kNotStartsWith, kIsNull, kIsNotNull,
+};
+
+std::string_view OpName(Op op) {
+  static constexpr std::array<std::string_view, 14> kNames = {
+      "=",  "!=",     "<",       ">",           "<=",          ">=",              "IN",
+      "NOT IN", "BETWEEN", "NOT BETWEEN", "STARTS_WITH", "NOT STARTS_WITH", "IS NULL",
+      "IS NOT NULL"};
+  return kNames[static_cast<size_t>(op)];
+}
+
+std::string_view TypeName(AttributeType type) {
+  static constexpr std::array<std::string_view, 7> kNames = {
+      "Keyword", "Text", "Int", "Double", "Bool", "Datetime", "KeywordList"};
+  return kNames[static_cast<size_t>(type)];
+}
+
+struct Attribute {
+  std::string name;  // As written in the query.
+  AttributeColumn column;
+  size_t offset;
+  // Temporal recognizes ExecutionStatus by name, not by type: its values are status names.
+  bool IsStatus() const { return name == "ExecutionStatus"; }
+};
+
+// Which operators each type takes, as Temporal's SQL visibility allows them.
+bool Allows(const Attribute& attr, Op op) {
+  const bool prefix = op == Op::kStartsWith || op == Op::kNotStartsWith;
+  if (op == Op::kIsNull || op == Op::kIsNotNull) return true;
+  switch (attr.column.type) {
+    case AttributeType::kKeyword:
+      return !(prefix && attr.IsStatus());
+    case AttributeType::kText:
+      return op == Op::kEq || op == Op::kNe || prefix;
+    case AttributeType::kInt:
+    case AttributeType::kDouble:
+    case AttributeType::kDatetime:
+      return !prefix;
+    case AttributeType::kBool:
+      return op == Op::kEq || op == Op::kNe;
+    case AttributeType::kKeywordList:
+      return op == Op::kEq || op == Op::kNe || op == Op::kIn || op == Op::kNotIn;
+  }
+  return false;
+}
+
+// Values of temporal.api.enums.v1.WorkflowExecutionStatus, by short and enum-suffix names.
+struct StatusName {
+  std::string_view short_name;  // Upper-cased "ContinuedAsNew".
+  std::string_view enum_suffix;  // After WORKFLOW_EXECUTION_STATUS_.
+};
+constexpr std::array<StatusName, 7> kStatusNames = {{
+    {"RUNNING", "RUNNING"},
+    {"COMPLETED", "COMPLETED"},
+    {"FAILED", "FAILED"},
+    {"CANCELED", "CANCELED"},
+    {"TERMINATED", "TERMINATED"},
+    {"CONTINUEDASNEW", "CONTINUED_AS_NEW"},
+    {"TIMEDOUT", "TIMED_OUT"},
+}};
+
+std::optional<int64_t> StatusFromName(std::string_view name) {
+  std::string upper(name);
+  for (char& c : upper) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  constexpr std::string_view kPrefix = "WORKFLOW_EXECUTION_STATUS_";
+  const bool full = std::string_view(upper).starts_with(kPrefix);
+  const std::string_view key = full ? std::string_view(upper).substr(kPrefix.size()) : upper;
+  for (size_t i = 0; i < kStatusNames.size(); ++i) {
+    if (key == (full ? kStatusNames[i].enum_suffix : kStatusNames[i].short_name)) {
+      return static_cast<int64_t>(i + 1);
+    }
+  }
+  return std::nullopt;
+}
+
+// The least string greater than every string starting with `prefix` (bytewise, as SQLite's
+// BINARY collation compares), or nullopt when there is none ("" or all 0xFF bytes).
+std::optional<std::string> PrefixSuccessor(std::string prefix) {
+  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
+  if (prefix.empty()) return std::nullopt;
+  prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
+  return prefix;
+}
+
+bool IsReserved(const Token& token) {
+  static constexpr std::array<std::string_view, 15> kReserved = {
+      "AND", "OR",  "NOT",   "IN", "BETWEEN", "STARTS_WITH", "IS",   "NULL",
+      "ORDER", "GROUP", "BY", "ASC", "DESC", "TRUE", "FALSE"};
+  for (std::string_view word : kReserved) {
+    if (IsKeyword(token, word)) return true;
+  }
+  return false;
+}
+
+bool IsValue(const Token& token) {
+  return token.kind == TokenKind::kString || token.kind == TokenKind::kInteger ||
+         token.kind == TokenKind::kDecimal || IsKeyword(token, "TRUE") ||
+         IsKeyword(token, "FALSE");
+}
+
+struct Expr {
+  std::string sql;
+  bool grouped = false;  // Already in parentheses.
+};
+
+class Translator {
+ public:
+  Translator(std::string_view query, const AttributeResolver& resolve)
+      : query_(query), lexer_(query), resolve_(resolve) {}
+
+  Result<TranslatedQuery> Run();
+
+ private:
+  Status Advance() {
+    ENDURE_ASSIGN_OR_RETURN(current_, lexer_.Next());
+    return Status::Ok();
+  }
+  // Consumes the current token if it is `keyword`.
+  Result<bool> Accept(std::string_view keyword) {
+    if (!IsKeyword(current_, keyword)) return false;
+    ENDURE_RETURN_IF_ERROR(Advance());
+    return true;
+  }
+  Status Expected(std::string_view what) const { return Error("expected " + std::string(what)); }
+  Status Error(std::string_view what) const { return SyntaxError(query_, current_.offset, what); }
+  Status ErrorAt(const Token& token, std::string_view what) const {
+    return SyntaxError(query_, token.offset, what);
+  }
+
+  Result<Expr> ParseOr(int depth);
+  Result<Expr> ParseAnd(int depth);
+  Result<Expr> ParseUnary(int depth);
+  Result<std::string> ParsePredicate();
+  Result<Attribute> ParseAttribute();
+  Result<std::string> ParseComparison(const Attribute& attr, Op op, const Token& op_token);
+  Result<std::string> ParseIn(const Attribute& attr, Op op);
+  Result<std::string> ParseBetween(const Attribute& attr, Op op);
+  Result<std::string> ParseStartsWith(const Attribute& attr, Op op);
+  Status CheckAllowed(const Attribute& attr, Op op, const Token& at) const;
+  // Reads one value for `attr` into params_; `after` names what precedes it, for messages.
+  Status ParseValue(const Attribute& attr, std::string_view after);
+  Result<SqlValue> Convert(const Attribute& attr, const Token& token) const;
+  Result<SqlValue> ConvertStatus(const Attribute& attr, const Token& token) const;
+  Result<int64_t> ToInt(const Token& token) const;
+  Result<double> ToDouble(const Token& token) const;
+  Status Mismatch(const Attribute& attr, const Token& token, std::string_view expected) const;
+  Result<std::string> ParseOrderBy();
+  Status ParseGroupBy();
+
+  std::string_view query_;
+  QueryLexer lexer_;
+  const AttributeResolver& resolve_;
+  Token current_{TokenKind::kEnd, "", 0};
+  std::vector<SqlValue> params_;
+};
+
+Result<TranslatedQuery> Translator::Run() {
+  ENDURE_RETURN_IF_ERROR(Advance());
+  TranslatedQuery out;
+  const bool clause = IsKeyword(current_, "ORDER") || IsKeyword(current_, "GROUP");
+  if (current_.kind != TokenKind::kEnd && !clause) {
+    ENDURE_ASSIGN_OR_RETURN(Expr where, ParseOr(1));
+    out.where = std::move(where.sql);
+  }
+  if (IsKeyword(current_, "ORDER")) {
+    ENDURE_ASSIGN_OR_RETURN(out.order_by, ParseOrderBy());
+  } else if (IsKeyword(current_, "GROUP")) {
+    ENDURE_RETURN_IF_ERROR(ParseGroupBy());
+    out.group_by_execution_status = true;
+  } else if (current_.kind != TokenKind::kEnd) {
+    return Expected("AND, OR, ORDER BY, GROUP BY or the end of the query");
+  }
+  out.params = std::move(params_);
+  return out;
+}
+
+Result<Expr> Translator::ParseOr(int depth) {
+  ENDURE_ASSIGN_OR_RETURN(Expr left, ParseAnd(depth));
+  while (IsKeyword(current_, "OR")) {
+    ENDURE_RETURN_IF_ERROR(Advance());
+    ENDURE_ASSIGN_OR_RETURN(Expr right, ParseAnd(depth));
+    left = Expr{left.sql + " OR " + right.sql};
+  }
+  return left;
+}
+
+Result<Expr> Translator::ParseAnd(int depth) {
+  ENDURE_ASSIGN_OR_RETURN(Expr left, ParseUnary(depth));
+  while (IsKeyword(current_, "AND")) {
+    ENDURE_RETURN_IF_ERROR(Advance());
+    ENDURE_ASSIGN_OR_RETURN(Expr right, ParseUnary(depth));
+    left = Expr{left.sql + " AND " + right.sql};
+  }
+  return left;
+}
+
+Result<Expr> Translator::ParseUnary(int depth) {
+  if (depth > kMaxQueryDepth) {
+    return Error("expressions nested deeper than " + std::to_string(kMaxQueryDepth) + " levels");
+  }
+  ENDURE_ASSIGN_OR_RETURN(bool negated, Accept("NOT"));
+  if (negated) {
+    ENDURE_ASSIGN_OR_RETURN(Expr operand, ParseUnary(depth + 1));
+    return Expr{"NOT " + (operand.grouped ? operand.sql : "(" + operand.sql + ")")};
+  }
+  if (current_.kind == TokenKind::kLeftParen) {
+    const Token open = current_;
+    ENDURE_RETURN_IF_ERROR(Advance());
+    ENDURE_ASSIGN_OR_RETURN(Expr inner, ParseOr(depth + 1));
+    if (current_.kind != TokenKind::kRightParen) {
+      return Expected("')' to close the '(' at position " +
+                      std::to_string(CharacterPosition(query_, open.offset)));
+    }
+    ENDURE_RETURN_IF_ERROR(Advance());
+    return Expr{"(" + inner.sql + ")", true};
+  }
+  ENDURE_ASSIGN_OR_RETURN(std::string predicate, ParsePredicate());
+  return Expr{std::move(predicate)};
+}
+
+Result<Attribute> Translator::ParseAttribute() {
+  const bool name = current_.kind == TokenKind::kQuotedName ||
+                    (current_.kind == TokenKind::kWord && !IsReserved(current_));
+  if (!name) return Expected("a search attribute name");
+  Attribute attr{current_.text, {}, current_.offset};
+  std::optional<AttributeColumn> column = resolve_(attr.name);
+  if (!column) return InvalidArgument("invalid query: unknown search attribute \"" + attr.name + "\"");
+  attr.column = std::move(*column);
+  ENDURE_RETURN_IF_ERROR(Advance());
+  return attr;
+}
+
+Result<std::string> Translator::ParsePredicate() {
+  ENDURE_ASSIGN_OR_RETURN(Attribute attr, ParseAttribute());
+  const Token op_token = current_;
+  if (op_token.kind == TokenKind::kOperator) {
+    static constexpr std::array<std::pair<std::string_view, Op>, 7> kOps = {{
+        {"=", Op::kEq}, {"!=", Op::kNe}, {"<>", Op::kNe}, {"<", Op::kLt},
+        {">", Op::kGt}, {"<=", Op::kLe}, {">=", Op::kGe},
+    }};
+    Op op = Op::kEq;
+    for (const auto& [text, value] : kOps) {
+      if (op_token.text == text) op = value;
+    }
+    ENDURE_RETURN_IF_ERROR(Advance());
+    return ParseComparison(attr, op, op_token);
+  }
+  ENDURE_ASSIGN_OR_RETURN(bool is, Accept("IS"));
+  if (is) {
+    ENDURE_ASSIGN_OR_RETURN(bool is_not, Accept("NOT"));
+    if (!IsKeyword(current_, "NULL")) return Expected(is_not ? "NULL after IS NOT" : "NULL or NOT NULL after IS");
+    ENDURE_RETURN_IF_ERROR(Advance());
+    return attr.column.sql + (is_not ? " IS NOT NULL" : " IS NULL");
+  }
+  ENDURE_ASSIGN_OR_RETURN(bool negated, Accept("NOT"));
+  if (IsKeyword(current_, "IN")) return ParseIn(attr, negated ? Op::kNotIn : Op::kIn);
+  if (IsKeyword(current_, "BETWEEN")) {
+    return ParseBetween(attr, negated ? Op::kNotBetween : Op::kBetween);
+  }
+  if (IsKeyword(current_, "STARTS_WITH")) {
+    return ParseStartsWith(attr, negated ? Op::kNotStartsWith : Op::kStartsWith);
+  }
+  if (negated) return Expected("IN, BETWEEN or STARTS_WITH after NOT");
+  return Expected("an operator after " + attr.name);
+}
+
+}  // namespace
+}  // namespace endure::engine::visibility
