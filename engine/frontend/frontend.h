@@ -74,6 +74,9 @@ class Frontend {
   // Workflows (workflow_operations.cc).
   void StartWorkflowExecution(const wsv1::StartWorkflowExecutionRequest& request,
                               Callback<wsv1::StartWorkflowExecutionResponse> done);
+  void SignalWithStartWorkflowExecution(
+      const wsv1::SignalWithStartWorkflowExecutionRequest& request,
+      Callback<wsv1::SignalWithStartWorkflowExecutionResponse> done);
   void SignalWorkflowExecution(const wsv1::SignalWorkflowExecutionRequest& request,
                                Callback<wsv1::SignalWorkflowExecutionResponse> done);
   void RequestCancelWorkflowExecution(const wsv1::RequestCancelWorkflowExecutionRequest& request,

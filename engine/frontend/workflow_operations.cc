@@ -12,6 +12,14 @@ void Frontend::StartWorkflowExecution(const wsv1::StartWorkflowExecutionRequest&
   });
 }
 
+void Frontend::SignalWithStartWorkflowExecution(
+    const wsv1::SignalWithStartWorkflowExecutionRequest& request,
+    Callback<wsv1::SignalWithStartWorkflowExecutionResponse> done) {
+  WithNamespace(*namespaces_, request.namespace_(), done, [&](const auto& ns) {
+    history_->SignalWithStart(*ns, request, std::move(done));
+  });
+}
+
 void Frontend::SignalWorkflowExecution(const wsv1::SignalWorkflowExecutionRequest& request,
                                        Callback<wsv1::SignalWorkflowExecutionResponse> done) {
   WithNamespace(*namespaces_, request.namespace_(), done, [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {

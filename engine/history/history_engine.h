@@ -71,6 +71,9 @@ class HistoryEngine {
   void StartWorkflow(const storage::NamespaceRecord& ns,
                      const wsv1::StartWorkflowExecutionRequest& request,
                      Callback<wsv1::StartWorkflowExecutionResponse> done);
+  void SignalWithStart(const storage::NamespaceRecord& ns,
+                       const wsv1::SignalWithStartWorkflowExecutionRequest& request,
+                       Callback<wsv1::SignalWithStartWorkflowExecutionResponse> done);
   void Signal(const storage::NamespaceRecord& ns,
               const wsv1::SignalWorkflowExecutionRequest& request,
               Callback<wsv1::SignalWorkflowExecutionResponse> done);
@@ -160,6 +163,24 @@ class HistoryEngine {
 
  private:
   using LeasePtr = RunCache::LeasePtr;
+
+  // Starting runs (start_workflow.cc): a new run, with the signal of a signal-with-start written
+  // right after WorkflowExecutionStarted; and what a start does when the id is taken by a
+  // running workflow (its WorkflowIdConflictPolicy).
+  struct StartSignal {
+    std::string name;
+    temporal::api::common::v1::Payloads input;
+    temporal::api::common::v1::Header header;
+  };
+  void StartRun(const storage::NamespaceRecord& ns,
+                const wsv1::StartWorkflowExecutionRequest& request,
+                std::optional<StartSignal> signal,
+                Callback<wsv1::StartWorkflowExecutionResponse> done);
+  void OnConflict(const storage::NamespaceRecord& ns,
+                  const wsv1::StartWorkflowExecutionRequest& request,
+                  std::optional<StartSignal> signal,
+                  const storage::CurrentExecutionRecord& current,
+                  Callback<wsv1::StartWorkflowExecutionResponse> done);
 
   // Resolves the run a request names: the given run, or the workflow's current run.
   Result<RunId> ResolveRun(const storage::NamespaceRecord& ns,

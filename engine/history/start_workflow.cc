@@ -14,6 +14,10 @@ namespace {
 
 namespace enums = temporal::api::enums::v1;
 
+// WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING, deprecated in the API (for the conflict policy
+// TERMINATE_EXISTING) and still sent by older clients.
+constexpr auto kTerminateIfRunning = static_cast<enums::WorkflowIdReusePolicy>(4);
+
 Status AlreadyStarted(const storage::CurrentExecutionRecord& current, const std::string& why) {
   temporal::api::errordetails::v1::WorkflowExecutionAlreadyStartedFailure detail;
   detail.set_start_request_id(current.create_request_id);
@@ -57,6 +61,56 @@ Status CheckPayloadSize(const temporal::api::common::v1::Payloads& payloads, int
 void HistoryEngine::StartWorkflow(const storage::NamespaceRecord& ns,
                                   const wsv1::StartWorkflowExecutionRequest& request,
                                   Callback<wsv1::StartWorkflowExecutionResponse> done) {
+  StartRun(ns, request, std::nullopt, std::move(done));
+}
+
+void HistoryEngine::SignalWithStart(const storage::NamespaceRecord& ns,
+                                    const wsv1::SignalWithStartWorkflowExecutionRequest& request,
+                                    Callback<wsv1::SignalWithStartWorkflowExecutionResponse> done) {
+  if (request.signal_name().empty()) return done(InvalidArgument("SignalName is not set on request."));
+  if (request.workflow_id_conflict_policy() == enums::WORKFLOW_ID_CONFLICT_POLICY_FAIL) {
+    return done(InvalidArgument(
+        "SignalWithStartWorkflowExecution cannot use WorkflowIdConflictPolicy FAIL"));
+  }
+  wsv1::StartWorkflowExecutionRequest start;
+  start.set_namespace_(request.namespace_());
+  start.set_workflow_id(request.workflow_id());
+  *start.mutable_workflow_type() = request.workflow_type();
+  *start.mutable_task_queue() = request.task_queue();
+  *start.mutable_input() = request.input();
+  *start.mutable_workflow_execution_timeout() = request.workflow_execution_timeout();
+  *start.mutable_workflow_run_timeout() = request.workflow_run_timeout();
+  *start.mutable_workflow_task_timeout() = request.workflow_task_timeout();
+  start.set_identity(request.identity());
+  start.set_request_id(request.request_id());
+  start.set_workflow_id_reuse_policy(request.workflow_id_reuse_policy());
+  // Signal-with-start signals a running workflow unless told to replace it.
+  start.set_workflow_id_conflict_policy(
+      request.workflow_id_conflict_policy() == enums::WORKFLOW_ID_CONFLICT_POLICY_UNSPECIFIED
+          ? enums::WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING
+          : request.workflow_id_conflict_policy());
+  if (request.has_retry_policy()) *start.mutable_retry_policy() = request.retry_policy();
+  start.set_cron_schedule(request.cron_schedule());
+  *start.mutable_memo() = request.memo();
+  *start.mutable_search_attributes() = request.search_attributes();
+  *start.mutable_header() = request.header();
+  *start.mutable_workflow_start_delay() = request.workflow_start_delay();
+  if (request.has_priority()) *start.mutable_priority() = request.priority();
+  StartSignal signal{request.signal_name(), request.signal_input(), request.header()};
+  StartRun(ns, start, signal,
+           [done = std::move(done)](Result<wsv1::StartWorkflowExecutionResponse> started) {
+             if (!started.ok()) return done(started.status());
+             wsv1::SignalWithStartWorkflowExecutionResponse response;
+             response.set_run_id(started->run_id());
+             response.set_started(started->started());
+             done(std::move(response));
+           });
+}
+
+void HistoryEngine::StartRun(const storage::NamespaceRecord& ns,
+                             const wsv1::StartWorkflowExecutionRequest& request,
+                             std::optional<StartSignal> signal,
+                             Callback<wsv1::StartWorkflowExecutionResponse> done) {
   if (request.workflow_id().empty()) return done(InvalidArgument("WorkflowId is not set on request."));
   if (request.workflow_id().size() > 1000) return done(InvalidArgument("WorkflowId is too long."));
   if (request.workflow_type().name().empty()) {
@@ -67,6 +121,18 @@ void HistoryEngine::StartWorkflow(const storage::NamespaceRecord& ns,
   }
   if (auto s = CheckPayloadSize(request.input(), options_.blob_size_limit, "input"); !s.ok()) {
     return done(s);
+  }
+  if (signal) {
+    if (auto s = CheckPayloadSize(signal->input, options_.blob_size_limit, "signal input");
+        !s.ok()) {
+      return done(s);
+    }
+  }
+  if (request.workflow_start_delay().seconds() < 0 || request.workflow_start_delay().nanos() < 0) {
+    return done(InvalidArgument("WorkflowStartDelay is negative."));
+  }
+  if (!request.cron_schedule().empty() && ToNanos(request.workflow_start_delay()).count() > 0) {
+    return done(InvalidArgument("CronSchedule and WorkflowStartDelay may not be used together."));
   }
   auto timeouts = NormalizeWorkflowTimeouts(request.workflow_execution_timeout(),
                                             request.workflow_run_timeout(),
@@ -90,7 +156,7 @@ void HistoryEngine::StartWorkflow(const storage::NamespaceRecord& ns,
       return done(std::move(response));
     }
     if (current->status == enums::WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      return done(AlreadyStarted(*current, "Workflow execution is already running."));
+      return OnConflict(ns, request, std::move(signal), *current, std::move(done));
     }
     if (auto s = CheckReusePolicy(request.workflow_id_reuse_policy(), *current); !s.ok()) {
       return done(s);
@@ -134,10 +200,28 @@ void HistoryEngine::StartWorkflow(const storage::NamespaceRecord& ns,
   *a->mutable_header() = request.header();
   a->set_workflow_id(request.workflow_id());
   if (request.has_priority()) *a->mutable_priority() = request.priority();
+  const Nanos delay = ToNanos(request.workflow_start_delay());
+  if (delay.count() > 0) *a->mutable_first_workflow_task_backoff() = request.workflow_start_delay();
   m.Append(std::move(started));
-  ScheduleWorkflowTask(m);
+  if (signal) {
+    HistoryEvent signaled = m.NewEvent(enums::EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
+    auto* sa = signaled.mutable_workflow_execution_signaled_event_attributes();
+    sa->set_signal_name(signal->name);
+    *sa->mutable_input() = signal->input;
+    sa->set_identity(request.identity());
+    *sa->mutable_header() = signal->header;
+    m.Append(std::move(signaled));
+  }
+  if (delay.count() > 0) {
+    // The first workflow task waits out the delay; signals meanwhile wait with it.
+    m.ArmTimer(kFirstWorkflowTaskBackoff, 1, 1, m.now_nanos() + delay.count());
+  } else {
+    ScheduleWorkflowTask(m);
+  }
   const Nanos run_limit = MinLimit(timeouts->run, timeouts->execution);
-  if (run_limit.count() > 0) m.ArmTimer(kWorkflowRunTimeout, 1, 1, m.now_nanos() + run_limit.count());
+  if (run_limit.count() > 0) {
+    m.ArmTimer(kWorkflowRunTimeout, 1, 1, m.now_nanos() + delay.count() + run_limit.count());
+  }
 
   storage::CurrentExecutionWrite write;
   write.record.namespace_id = ns.id;
@@ -156,13 +240,13 @@ void HistoryEngine::StartWorkflow(const storage::NamespaceRecord& ns,
   for (const auto& timer : transition.timers_created) fire_times.push_back(timer.fire_time);
   Submit(
       std::move(transition),
-      [this, ns, request, run_id, state, mutation, tasks = std::move(tasks),
+      [this, ns, request, signal, run_id, state, mutation, tasks = std::move(tasks),
        fire_times = std::move(fire_times), events = std::move(events), done = std::move(done)](
           Result<storage::Committed> committed) mutable {
         if (!committed.ok()) {
           if (committed.status().code() == StatusCode::kAborted) {
             // Another start of the same workflow id won the race: answer as it would have.
-            return StartWorkflow(ns, request, std::move(done));
+            return StartRun(ns, request, std::move(signal), std::move(done));
           }
           return done(committed.status());
         }
@@ -175,6 +259,60 @@ void HistoryEngine::StartWorkflow(const storage::NamespaceRecord& ns,
         options_.matching->AddTasks(tasks);
         for (TimePoint t : fire_times) timers_->Armed(t);
       });
+}
+
+void HistoryEngine::OnConflict(const storage::NamespaceRecord& ns,
+                               const wsv1::StartWorkflowExecutionRequest& request,
+                               std::optional<StartSignal> signal,
+                               const storage::CurrentExecutionRecord& current,
+                               Callback<wsv1::StartWorkflowExecutionResponse> done) {
+  auto policy = request.workflow_id_conflict_policy();
+  if (request.workflow_id_reuse_policy() == kTerminateIfRunning) {
+    policy = enums::WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING;
+  }
+  wsv1::StartWorkflowExecutionResponse existing;
+  existing.set_run_id(current.run_id.value());
+  existing.set_started(false);
+  switch (policy) {
+    case enums::WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING: {
+      if (!signal) return done(std::move(existing));
+      wsv1::SignalWorkflowExecutionRequest r;
+      r.mutable_workflow_execution()->set_workflow_id(current.workflow_id.value());
+      r.mutable_workflow_execution()->set_run_id(current.run_id.value());
+      r.set_signal_name(signal->name);
+      *r.mutable_input() = signal->input;
+      *r.mutable_header() = signal->header;
+      r.set_identity(request.identity());
+      return Signal(ns, r,
+                    [existing, done = std::move(done)](
+                        Result<wsv1::SignalWorkflowExecutionResponse> signaled) {
+                      if (!signaled.ok()) return done(signaled.status());
+                      done(existing);
+                    });
+    }
+    case enums::WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING: {
+      wsv1::TerminateWorkflowExecutionRequest r;
+      r.mutable_workflow_execution()->set_workflow_id(current.workflow_id.value());
+      r.mutable_workflow_execution()->set_run_id(current.run_id.value());
+      r.set_reason("terminated by a start with WorkflowIdConflictPolicy TERMINATE_EXISTING");
+      r.set_identity(request.identity());
+      wsv1::StartWorkflowExecutionRequest again = request;
+      again.set_workflow_id_reuse_policy(enums::WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE);
+      again.set_workflow_id_conflict_policy(enums::WORKFLOW_ID_CONFLICT_POLICY_FAIL);
+      return Terminate(ns, r,
+                       [this, ns, again = std::move(again), signal = std::move(signal),
+                        done = std::move(done)](
+                           Result<wsv1::TerminateWorkflowExecutionResponse> terminated) mutable {
+                         // NOT_FOUND: it closed by itself meanwhile; start anyway.
+                         if (!terminated.ok() && terminated.status().code() != StatusCode::kNotFound) {
+                           return done(terminated.status());
+                         }
+                         StartRun(ns, again, std::move(signal), std::move(done));
+                       });
+    }
+    default:
+      return done(AlreadyStarted(current, "Workflow execution is already running."));
+  }
 }
 
 }  // namespace endure::engine::history

@@ -14,6 +14,7 @@ enum TimerKind : int {
   kActivityHeartbeat = 7,
   kActivityRetry = 8,                // the next attempt's dispatch after its backoff
   kWorkflowRunTimeout = 9,           // ref: 1 (WorkflowExecutionStarted)
+  kFirstWorkflowTaskBackoff = 10,    // ref: 1; the start delay before the first workflow task
 };
 
 }  // namespace endure::engine::history

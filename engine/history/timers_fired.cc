@@ -67,6 +67,9 @@ void HistoryEngine::FireTimer(const storage::TimerRow& row, std::function<void()
       case kWorkflowTaskScheduleToStart:
         if (running) FireWorkflowTaskTimeout(m, *timer);
         break;
+      case kFirstWorkflowTaskBackoff:
+        if (running) ScheduleWorkflowTask(m);
+        break;
       case kWorkflowRunTimeout:
         if (running) {
           ForceCloseWorkflowTask(m, "");

@@ -53,6 +53,9 @@ void HistoryEngine::ScheduleWorkflowTask(RunMutation& m) {
   MutableState& s = m.state();
   if (s.status() != enums::WORKFLOW_EXECUTION_STATUS_RUNNING) return;
   if (s.workflow_task().scheduled_event_id() != 0) return;
+  for (const auto& timer : s.pending().armed_timers()) {
+    if (timer.kind() == kFirstWorkflowTaskBackoff) return;  // The run has not begun yet.
+  }
   const auto& sticky = s.pending().sticky();
   // A sticky queue nobody polls any more would hold the task until its schedule-to-start
   // timeout: send it to the normal queue at once instead.

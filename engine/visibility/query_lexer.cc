@@ -67,14 +67,15 @@ Result<Token> QueryLexer::Next() {
   if (c == '`') return Quoted(TokenKind::kQuotedName, "attribute name");
   if (c == '(' || c == ')' || c == ',') {
     ++pos_;
-    const TokenKind kind = c == '(' ? TokenKind::kLeftParen
+    const TokenKind kind = c == '('   ? TokenKind::kLeftParen
                            : c == ')' ? TokenKind::kRightParen
                                       : TokenKind::kComma;
     return Token{kind, std::string(1, c), start};
   }
   if (c == '=' || c == '<' || c == '>' || (c == '!' && At(pos_ + 1) == '=')) {
     const char next = At(pos_ + 1);
-    const bool two = next == '=' || (c == '<' && next == '>');
+    // "==" is not an operator: '=' then a stray '='.
+    const bool two = (c != '=' && next == '=') || (c == '<' && next == '>');
     pos_ += two ? 2 : 1;
     return Token{TokenKind::kOperator, std::string(query_.substr(start, pos_ - start)), start};
   }
@@ -100,7 +101,8 @@ Result<Token> QueryLexer::Number() {
     decimal = true;
   }
   // "1abc" or "1.2.3" is neither a number nor two tokens.
-  if (IsWordChar(At(pos_)) || At(pos_) == '.') return SyntaxError(query_, start, "malformed number");
+  if (IsWordChar(At(pos_)) || At(pos_) == '.')
+    return SyntaxError(query_, start, "malformed number");
   return Token{decimal ? TokenKind::kDecimal : TokenKind::kInteger,
                std::string(query_.substr(start, pos_ - start)), start};
 }
@@ -148,8 +150,9 @@ Status QueryLexer::Unexpected(size_t start) const {
   } else if (c < 0x21 || c > 0x7e) {
     return SyntaxError(query_, start, "unexpected character");
   }
-  return SyntaxError(query_, start,
-                     "unexpected character '" + std::string(query_.substr(start, end - start)) + "'");
+  return SyntaxError(
+      query_, start,
+      "unexpected character '" + std::string(query_.substr(start, end - start)) + "'");
 }
 
 size_t CharacterPosition(std::string_view query, size_t offset) {
