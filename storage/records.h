@@ -142,6 +142,10 @@ struct Transition {
   std::optional<NamespaceRecord> namespace_upsert;
   // Cluster metadata entries (name -> value) to insert or replace.
   std::map<std::string, std::string> cluster_metadata;
+  // Transitions applied right after this one, in the same SQLite transaction and with the same
+  // outcome (the first transition of the run a closing run continues as). Committed::task_ids
+  // lists this transition's task ids, then theirs, in order.
+  std::vector<Transition> linked;
 };
 
 }  // namespace endure::storage

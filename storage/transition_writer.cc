@@ -34,6 +34,7 @@ EncodedTransition Encode(const Transition& t) {
     t.visibility->memo.SerializeToString(&out.memo);
     t.visibility->search_attributes.SerializeToString(&out.search_attributes);
   }
+  for (const Transition& linked : t.linked) out.linked.push_back(Encode(linked));
   return out;
 }
 
@@ -53,6 +54,17 @@ Status TransitionWriter::SaveSequences() {
 
 Status TransitionWriter::Apply(const Transition& t, const EncodedTransition& encoded,
                                Committed* committed) {
+  committed->task_ids.clear();
+  ENDURE_RETURN_IF_ERROR(ApplyOne(t, encoded, committed));
+  for (size_t i = 0; i < t.linked.size(); ++i) {
+    if (!t.linked[i].linked.empty()) return InvalidArgument("linked transitions do not nest");
+    ENDURE_RETURN_IF_ERROR(ApplyOne(t.linked[i], encoded.linked[i], committed));
+  }
+  return Status::Ok();
+}
+
+Status TransitionWriter::ApplyOne(const Transition& t, const EncodedTransition& encoded,
+                                  Committed* committed) {
   if (t.namespace_upsert) ENDURE_RETURN_IF_ERROR(WriteNamespace(*t.namespace_upsert));
   for (const auto& [name, value] : t.cluster_metadata) {
     ENDURE_ASSIGN_OR_RETURN(
@@ -210,7 +222,6 @@ Status TransitionWriter::WriteTasks(const Transition& t, Committed* committed) {
       ENDURE_RETURN_IF_ERROR(del->Run());
     }
   }
-  committed->task_ids.clear();
   if (t.tasks_created.empty()) return Status::Ok();
   ENDURE_ASSIGN_OR_RETURN(
       auto ins,

@@ -18,6 +18,7 @@ struct EncodedTransition {
   std::string history;
   std::string memo;
   std::string search_attributes;
+  std::vector<EncodedTransition> linked;  // Of Transition::linked, in order.
 };
 EncodedTransition Encode(const Transition& t);
 
@@ -43,6 +44,8 @@ class TransitionWriter {
   Status WriteCurrent(const CurrentExecutionWrite& write);
   Status AppendHistory(const ExecutionRecord& record, EventId previous_next_event_id,
                        const Transition& t, const std::string& encoded_history);
+  // Applies one transition, not its linked ones; appends its task ids to committed.
+  Status ApplyOne(const Transition& t, const EncodedTransition& encoded, Committed* committed);
   Status WriteTasks(const Transition& t, Committed* committed);
   Status WriteTimers(const Transition& t);
   Status WriteVisibility(const VisibilityRecord& v, const EncodedTransition& encoded);

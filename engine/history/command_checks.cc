@@ -116,6 +116,19 @@ std::optional<CommandRejection> CheckCommandAttributes(const Command& c) {
                       "UpsertWorkflowSearchAttributes needs at least one search attribute");
       }
       return std::nullopt;
+    case enums::COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION: {
+      constexpr auto kCause =
+          enums::WORKFLOW_TASK_FAILED_CAUSE_BAD_CONTINUE_AS_NEW_ATTRIBUTES;
+      if (!c.has_continue_as_new_workflow_execution_command_attributes()) {
+        return Reject(kCause, "ContinueAsNewWorkflowExecution without its attributes");
+      }
+      const auto& a = c.continue_as_new_workflow_execution_command_attributes();
+      if (a.workflow_run_timeout().seconds() < 0 || a.workflow_task_timeout().seconds() < 0 ||
+          a.backoff_start_interval().seconds() < 0) {
+        return Reject(kCause, "ContinueAsNewWorkflowExecution has a negative duration");
+      }
+      return std::nullopt;
+    }
     case enums::COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES:
       if (!c.has_modify_workflow_properties_command_attributes()) {
         return Reject(enums::WORKFLOW_TASK_FAILED_CAUSE_BAD_MODIFY_WORKFLOW_PROPERTIES_ATTRIBUTES,

@@ -225,12 +225,75 @@ std::optional<HistoryEngine::CommandFailure> HistoryEngine::ApplyCommand(
       return std::nullopt;
     }
     case enums::COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION: {
+      const auto& failure = command.fail_workflow_execution_command_attributes().failure();
+      enums::RetryState retry_state;
+      auto retry = RetryOfRun(s, failure, m.now(), &retry_state);
       HistoryEvent event = m.NewEvent(enums::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
       auto* e = event.mutable_workflow_execution_failed_event_attributes();
-      *e->mutable_failure() = command.fail_workflow_execution_command_attributes().failure();
-      e->set_retry_state(enums::RETRY_STATE_RETRY_POLICY_NOT_SET);
+      *e->mutable_failure() = failure;
+      e->set_retry_state(retry_state);
       e->set_workflow_task_completed_event_id(completed_id);
+      if (retry) e->set_new_execution_run_id(retry->run_id);
       m.Append(std::move(event));
+      if (retry) ContinueAs(m, std::move(*retry));
+      return std::nullopt;
+    }
+    case enums::COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION: {
+      const auto& a = command.continue_as_new_workflow_execution_command_attributes();
+      ContinuedAs how;
+      how.initiator = a.initiator() == enums::CONTINUE_AS_NEW_INITIATOR_UNSPECIFIED
+                          ? enums::CONTINUE_AS_NEW_INITIATOR_WORKFLOW
+                          : a.initiator();
+      how.backoff = ToNanos(a.backoff_start_interval());
+      RunStart next = SuccessorOf(s, how);
+      auto& started = next.started;
+      if (!a.workflow_type().name().empty()) *started.mutable_workflow_type() = a.workflow_type();
+      if (!a.task_queue().name().empty()) {
+        started.mutable_task_queue()->set_name(a.task_queue().name());
+      }
+      *started.mutable_input() = a.input();
+      if (ToNanos(a.workflow_run_timeout()).count() > 0) {
+        *started.mutable_workflow_run_timeout() = a.workflow_run_timeout();
+      }
+      if (ToNanos(a.workflow_task_timeout()).count() > 0) {
+        *started.mutable_workflow_task_timeout() = a.workflow_task_timeout();
+      }
+      if (a.has_retry_policy()) {
+        auto policy = a.retry_policy();
+        if (auto normalized = NormalizeRetryPolicy(&policy); !normalized.ok()) {
+          return CommandFailure{enums::WORKFLOW_TASK_FAILED_CAUSE_BAD_CONTINUE_AS_NEW_ATTRIBUTES,
+                                normalized.message()};
+        }
+        *started.mutable_retry_policy() = policy;
+      }
+      if (a.has_failure()) *started.mutable_continued_failure() = a.failure();
+      if (a.has_last_completion_result()) {
+        *started.mutable_last_completion_result() = a.last_completion_result();
+      }
+      if (!a.cron_schedule().empty()) started.set_cron_schedule(a.cron_schedule());
+      if (a.has_header()) *started.mutable_header() = a.header();
+      if (a.has_memo()) *started.mutable_memo() = a.memo();
+      if (a.has_search_attributes()) *started.mutable_search_attributes() = a.search_attributes();
+
+      HistoryEvent event = m.NewEvent(enums::EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
+      auto* e = event.mutable_workflow_execution_continued_as_new_event_attributes();
+      e->set_new_execution_run_id(next.run_id);
+      *e->mutable_workflow_type() = started.workflow_type();
+      *e->mutable_task_queue() = started.task_queue();
+      *e->mutable_input() = a.input();
+      *e->mutable_workflow_run_timeout() = started.workflow_run_timeout();
+      *e->mutable_workflow_task_timeout() = started.workflow_task_timeout();
+      e->set_workflow_task_completed_event_id(completed_id);
+      *e->mutable_backoff_start_interval() = a.backoff_start_interval();
+      e->set_initiator(how.initiator);
+      if (a.has_last_completion_result()) {
+        *e->mutable_last_completion_result() = a.last_completion_result();
+      }
+      *e->mutable_header() = started.header();
+      *e->mutable_memo() = started.memo();
+      *e->mutable_search_attributes() = started.search_attributes();
+      m.Append(std::move(event));
+      ContinueAs(m, std::move(next));
       return std::nullopt;
     }
     case enums::COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION: {

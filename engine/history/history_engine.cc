@@ -116,9 +116,11 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation, std::function<
   const bool new_events = !transition.events.empty();
   std::vector<HistoryEvent> events;
   if (new_events && lease->history() != nullptr) events = transition.events;
+  std::vector<RunMutation::LinkedRun> linked = std::move(mutation.linked_runs());
   Submit(
       std::move(transition),
       [this, lease = std::move(lease), version, tasks = std::move(tasks), events = std::move(events),
+       linked = std::move(linked),
        fire_times = std::move(fire_times), run_id, new_events,
        done = std::move(done)](Result<storage::Committed> committed) mutable {
         if (!committed.ok()) {
@@ -126,7 +128,15 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation, std::function<
           return;
         }
         lease->Committed(version + 1, std::move(events));
-        for (size_t i = 0; i < tasks.size(); ++i) tasks[i].task_id = committed->task_ids[i];
+        size_t next_id = 0;
+        for (auto& task : tasks) task.task_id = committed->task_ids[next_id++];
+        // The runs this one continued as exist now: into the cache, their tasks to matching.
+        for (auto& run : linked) {
+          for (auto& task : run.tasks) task.task_id = committed->task_ids[next_id++];
+          runs_.Insert(std::move(*run.state), 1, std::move(run.events));
+          tasks.insert(tasks.end(), run.tasks.begin(), run.tasks.end());
+          fire_times.insert(fire_times.end(), run.fire_times.begin(), run.fire_times.end());
+        }
         done(Status::Ok());
         DispatchQueryTasksIfIdle(lease->state());
         lease.reset();  // The run's next operation may start before matching hands out tasks.

@@ -23,6 +23,7 @@
 
 #include "engine/common/alarm_clock.h"
 #include "engine/history/run_cache.h"
+#include "engine/history/durations.h"
 #include "engine/history/query_registry.h"
 #include "engine/history/run_mutation.h"
 #include "engine/history/task_token.h"
@@ -172,6 +173,42 @@ class HistoryEngine {
     temporal::api::common::v1::Payloads input;
     temporal::api::common::v1::Header header;
   };
+  // What the first transition of a run needs (new_runs.cc).
+  struct RunStart {
+    std::string namespace_id;
+    std::string workflow_id;
+    std::string run_id;
+    std::string request_id;
+    temporal::api::history::v1::WorkflowExecutionStartedEventAttributes started;
+    Nanos backoff{0};  // Before the first workflow task.
+    std::optional<StartSignal> signal;
+    std::optional<RunId> previous_run;  // The current run it replaces (closed, or closing now).
+  };
+  struct NewRun {
+    std::shared_ptr<MutableState> state;
+    storage::Transition transition;
+    std::vector<storage::TaskRow> tasks;
+    std::vector<TimePoint> fire_times;
+    std::vector<HistoryEvent> events;
+  };
+  NewRun BuildNewRun(const RunStart& start, TimePoint now);
+  // How a closing run continues: who asked, and the wait before the next run's first task.
+  struct ContinuedAs {
+    temporal::api::enums::v1::ContinueAsNewInitiator initiator =
+        temporal::api::enums::v1::CONTINUE_AS_NEW_INITIATOR_WORKFLOW;
+    Nanos backoff{0};
+  };
+  // The run `s` continues as: its Started attributes carried over, as Temporal carries them.
+  RunStart SuccessorOf(const MutableState& s, ContinuedAs how);
+  // Links the successor's first transition to the closing run's mutation.
+  void ContinueAs(RunMutation& m, RunStart next);
+  // The retry of a run that failed or timed out with `failure`, if its retry policy allows one;
+  // *state is the retry state to write into the closing event either way.
+  std::optional<RunStart> RetryOfRun(const MutableState& s,
+                                     const temporal::api::failure::v1::Failure& failure,
+                                     TimePoint now,
+                                     temporal::api::enums::v1::RetryState* state);
+
   void StartRun(const storage::NamespaceRecord& ns,
                 const wsv1::StartWorkflowExecutionRequest& request,
                 std::optional<StartSignal> signal,

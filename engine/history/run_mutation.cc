@@ -92,6 +92,14 @@ void RunMutation::DisarmAllTimers() {
   DisarmTimers([](const endure::history::ArmedTimer&) { return true; });
 }
 
+void RunMutation::LinkNewRun(storage::Transition first, std::shared_ptr<MutableState> state,
+                             std::vector<storage::TaskRow> tasks,
+                             std::vector<TimePoint> fire_times, std::vector<HistoryEvent> events) {
+  linked_.push_back(std::move(first));
+  linked_runs_.push_back({std::move(state), std::move(tasks), std::move(fire_times),
+                          std::move(events)});
+}
+
 storage::Transition RunMutation::Finish(int64_t db_version) {
   storage::ExecutionWrite write;
   write.expected_db_version = db_version;
@@ -105,6 +113,7 @@ storage::Transition RunMutation::Finish(int64_t db_version) {
   state_->pending().SerializeToString(&record.state);
   transition_.execution = std::move(write);
   if (visibility_) transition_.visibility = VisibilityOf(*state_);
+  transition_.linked = std::move(linked_);
   return std::move(transition_);
 }
 

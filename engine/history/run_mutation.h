@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,21 @@ class RunMutation {
   // Refreshes the run's visibility row (at start, close and search-attribute changes).
   void UpdateVisibility() { visibility_ = true; }
 
+  // The run this one continues as: its first transition commits with this one. The closing run
+  // then leaves the current-run pointer to it.
+  void LinkNewRun(storage::Transition first, std::shared_ptr<MutableState> state,
+                  std::vector<storage::TaskRow> tasks, std::vector<TimePoint> fire_times,
+                  std::vector<HistoryEvent> events);
+  bool continues() const { return !linked_.empty(); }
+  struct LinkedRun {
+    std::shared_ptr<MutableState> state;
+    std::vector<storage::TaskRow> tasks;
+    std::vector<TimePoint> fire_times;
+    std::vector<HistoryEvent> events;
+  };
+  // The runs linked, for installing them once committed (Finish keeps their transitions).
+  std::vector<LinkedRun>& linked_runs() { return linked_runs_; }
+
   // The transition taking the run from `db_version` (0 for a new run) to db_version + 1.
   storage::Transition Finish(int64_t db_version);
 
@@ -64,6 +80,8 @@ class RunMutation {
   TimePoint now_;
   bool visibility_ = false;
   storage::Transition transition_;
+  std::vector<storage::Transition> linked_;
+  std::vector<LinkedRun> linked_runs_;
 };
 
 // The visibility row of a run in this state.

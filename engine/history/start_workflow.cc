@@ -166,99 +166,62 @@ void HistoryEngine::StartRun(const storage::NamespaceRecord& ns,
     return done(current.status());
   }
 
-  auto state = std::make_shared<MutableState>();
   const std::string run_id = NewTimeOrderedUuid(options_.env);
-  state->set_namespace_id(ns.id.value());
-  state->set_workflow_id(request.workflow_id());
-  state->set_run_id(run_id);
-  state->set_next_event_id(1);
-  state->mutable_pending()->set_start_request_id(request_id);
-  auto mutation = std::make_shared<RunMutation>(state.get(), options_.env->Now());
-  RunMutation& m = *mutation;
-
-  HistoryEvent started = m.NewEvent(enums::EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
-  auto* a = started.mutable_workflow_execution_started_event_attributes();
-  *a->mutable_workflow_type() = request.workflow_type();
-  a->mutable_task_queue()->set_name(request.task_queue().name());
-  a->mutable_task_queue()->set_kind(enums::TASK_QUEUE_KIND_NORMAL);
-  *a->mutable_input() = request.input();
-  SetDuration(a->mutable_workflow_execution_timeout(), timeouts->execution);
-  SetDuration(a->mutable_workflow_run_timeout(), timeouts->run);
-  SetDuration(a->mutable_workflow_task_timeout(), timeouts->task);
-  a->set_original_execution_run_id(run_id);
-  a->set_identity(request.identity());
-  a->set_first_execution_run_id(run_id);
-  if (request.has_retry_policy()) *a->mutable_retry_policy() = retry_policy;
-  a->set_attempt(1);
+  const TimePoint now = options_.env->Now();
+  RunStart start;
+  start.namespace_id = ns.id.value();
+  start.workflow_id = request.workflow_id();
+  start.run_id = run_id;
+  start.request_id = request_id;
+  start.signal = signal;
+  start.backoff = ToNanos(request.workflow_start_delay());
+  if (previous) start.previous_run = previous->run_id;
+  auto& a = start.started;
+  *a.mutable_workflow_type() = request.workflow_type();
+  a.mutable_task_queue()->set_name(request.task_queue().name());
+  a.mutable_task_queue()->set_kind(enums::TASK_QUEUE_KIND_NORMAL);
+  *a.mutable_input() = request.input();
+  SetDuration(a.mutable_workflow_execution_timeout(), timeouts->execution);
+  SetDuration(a.mutable_workflow_run_timeout(), timeouts->run);
+  SetDuration(a.mutable_workflow_task_timeout(), timeouts->task);
+  a.set_original_execution_run_id(run_id);
+  a.set_identity(request.identity());
+  a.set_first_execution_run_id(run_id);
+  if (request.has_retry_policy()) *a.mutable_retry_policy() = retry_policy;
+  a.set_attempt(1);
   if (timeouts->execution.count() > 0) {
-    SetTimestamp(a->mutable_workflow_execution_expiration_time(),
-                 m.now_nanos() + timeouts->execution.count());
+    SetTimestamp(a.mutable_workflow_execution_expiration_time(),
+                 now.time_since_epoch().count() + start.backoff.count() +
+                     timeouts->execution.count());
   }
-  a->set_cron_schedule(request.cron_schedule());
-  *a->mutable_memo() = request.memo();
-  *a->mutable_search_attributes() = request.search_attributes();
-  *a->mutable_header() = request.header();
-  a->set_workflow_id(request.workflow_id());
-  if (request.has_priority()) *a->mutable_priority() = request.priority();
-  const Nanos delay = ToNanos(request.workflow_start_delay());
-  if (delay.count() > 0) *a->mutable_first_workflow_task_backoff() = request.workflow_start_delay();
-  m.Append(std::move(started));
-  if (signal) {
-    HistoryEvent signaled = m.NewEvent(enums::EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
-    auto* sa = signaled.mutable_workflow_execution_signaled_event_attributes();
-    sa->set_signal_name(signal->name);
-    *sa->mutable_input() = signal->input;
-    sa->set_identity(request.identity());
-    *sa->mutable_header() = signal->header;
-    m.Append(std::move(signaled));
-  }
-  if (delay.count() > 0) {
-    // The first workflow task waits out the delay; signals meanwhile wait with it.
-    m.ArmTimer(kFirstWorkflowTaskBackoff, 1, 1, m.now_nanos() + delay.count());
-  } else {
-    ScheduleWorkflowTask(m);
-  }
-  const Nanos run_limit = MinLimit(timeouts->run, timeouts->execution);
-  if (run_limit.count() > 0) {
-    m.ArmTimer(kWorkflowRunTimeout, 1, 1, m.now_nanos() + delay.count() + run_limit.count());
-  }
+  a.set_cron_schedule(request.cron_schedule());
+  *a.mutable_memo() = request.memo();
+  *a.mutable_search_attributes() = request.search_attributes();
+  *a.mutable_header() = request.header();
+  a.set_workflow_id(request.workflow_id());
+  if (request.has_priority()) *a.mutable_priority() = request.priority();
 
-  storage::CurrentExecutionWrite write;
-  write.record.namespace_id = ns.id;
-  write.record.workflow_id = WorkflowId(request.workflow_id());
-  write.record.run_id = RunId(run_id);
-  write.record.status = enums::WORKFLOW_EXECUTION_STATUS_RUNNING;
-  write.record.create_request_id = request_id;
-  if (previous) write.expected_run_id = previous->run_id;
-  m.SetCurrent(std::move(write));
-  m.UpdateVisibility();
-
-  storage::Transition transition = m.Finish(/*db_version=*/0);
-  std::vector<HistoryEvent> events = transition.events;
-  std::vector<storage::TaskRow> tasks = transition.tasks_created;
-  std::vector<TimePoint> fire_times;
-  for (const auto& timer : transition.timers_created) fire_times.push_back(timer.fire_time);
-  Submit(
-      std::move(transition),
-      [this, ns, request, signal, run_id, state, mutation, tasks = std::move(tasks),
-       fire_times = std::move(fire_times), events = std::move(events), done = std::move(done)](
-          Result<storage::Committed> committed) mutable {
-        if (!committed.ok()) {
-          if (committed.status().code() == StatusCode::kAborted) {
-            // Another start of the same workflow id won the race: answer as it would have.
-            return StartRun(ns, request, std::move(signal), std::move(done));
-          }
-          return done(committed.status());
-        }
-        for (size_t i = 0; i < tasks.size(); ++i) tasks[i].task_id = committed->task_ids[i];
-        runs_.Insert(std::move(*state), 1, std::move(events));
-        wsv1::StartWorkflowExecutionResponse response;
-        response.set_run_id(run_id);
-        response.set_started(true);
-        done(std::move(response));
-        options_.matching->AddTasks(tasks);
-        for (TimePoint t : fire_times) timers_->Armed(t);
-      });
+  NewRun run = BuildNewRun(start, now);
+  Submit(std::move(run.transition),
+         [this, ns, request, signal, run_id, state = run.state, tasks = std::move(run.tasks),
+          fire_times = std::move(run.fire_times), events = std::move(run.events),
+          done = std::move(done)](Result<storage::Committed> committed) mutable {
+           if (!committed.ok()) {
+             if (committed.status().code() == StatusCode::kAborted) {
+               // Another start of the same workflow id won the race: answer as it would have.
+               return StartRun(ns, request, std::move(signal), std::move(done));
+             }
+             return done(committed.status());
+           }
+           for (size_t i = 0; i < tasks.size(); ++i) tasks[i].task_id = committed->task_ids[i];
+           runs_.Insert(std::move(*state), 1, std::move(events));
+           wsv1::StartWorkflowExecutionResponse response;
+           response.set_run_id(run_id);
+           response.set_started(true);
+           done(std::move(response));
+           options_.matching->AddTasks(tasks);
+           for (TimePoint t : fire_times) timers_->Armed(t);
+         });
 }
 
 void HistoryEngine::OnConflict(const storage::NamespaceRecord& ns,

@@ -74,10 +74,17 @@ void HistoryEngine::FireTimer(const storage::TimerRow& row, std::function<void()
         if (running) {
           ForceCloseWorkflowTask(m, "");
           FlushBufferedEvents(m);
+          temporal::api::failure::v1::Failure failure;
+          failure.set_message("workflow timed out");
+          failure.mutable_timeout_failure_info()->set_timeout_type(enums::TIMEOUT_TYPE_START_TO_CLOSE);
+          enums::RetryState retry_state;
+          auto retry = RetryOfRun(s, failure, m.now(), &retry_state);
           HistoryEvent timed_out = m.NewEvent(enums::EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT);
-          timed_out.mutable_workflow_execution_timed_out_event_attributes()->set_retry_state(
-              enums::RETRY_STATE_TIMEOUT);
+          auto* a = timed_out.mutable_workflow_execution_timed_out_event_attributes();
+          a->set_retry_state(retry ? retry_state : enums::RETRY_STATE_TIMEOUT);
+          if (retry) a->set_new_execution_run_id(retry->run_id);
           m.Append(std::move(timed_out));
+          if (retry) ContinueAs(m, std::move(*retry));
           CloseRun(m);
         }
         break;

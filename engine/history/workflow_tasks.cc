@@ -132,6 +132,9 @@ void HistoryEngine::CloseRun(RunMutation& m) {
   pending->clear_activity_attempts();
   pending->clear_sticky();
   pending->clear_transient_task();
+  m.UpdateVisibility();
+  // A run continuing as another leaves the current-run pointer to its successor's transition.
+  if (m.continues()) return;
   storage::CurrentExecutionWrite current;
   current.record.namespace_id = NamespaceId(s.namespace_id());
   current.record.workflow_id = WorkflowId(s.workflow_id());
@@ -140,7 +143,6 @@ void HistoryEngine::CloseRun(RunMutation& m) {
   current.record.create_request_id = pending->start_request_id();
   current.expected_run_id = RunId(s.run_id());
   m.SetCurrent(std::move(current));
-  m.UpdateVisibility();
 }
 
 void HistoryEngine::ForceCloseWorkflowTask(RunMutation& m, const std::string& identity) {

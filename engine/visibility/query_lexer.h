@@ -5,7 +5,7 @@
 // visibility_query.cc gives them meaning. Keywords (AND, IN, ORDER, ...) are plain words here:
 // a word is a keyword or an attribute name depending on where it stands.
 //
-// Thread-safety: pure functions.
+// Thread-safety: a QueryLexer is used by one thread at a time; the functions are pure.
 #pragma once
 
 #include <cstddef>

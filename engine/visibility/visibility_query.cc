@@ -9,8 +9,8 @@
 //                     | [NOT] STARTS_WITH value | IS [NOT] NULL )
 //   order_key := attr [ASC | DESC]
 //
-// SQL and the query language give NOT, AND and OR the same precedence, so the SQL keeps the
-// shape of the query; a predicate that becomes several SQL terms is parenthesized.
+// SQL ranks NOT, AND and OR as the query language does (NOT over AND over OR), so the SQL keeps
+// the shape of the query; a predicate that becomes several SQL terms is parenthesized.
 #include "engine/visibility/visibility_query.h"
 
 #include <array>
@@ -264,7 +264,7 @@ Result<Attribute> Translator::ParseAttribute() {
                     (current_.kind == TokenKind::kWord && !IsReserved(current_));
   if (!name) return Expected("a search attribute name");
   Attribute attr{current_.text, {}, current_.offset};
-  std::optional<AttributeColumn> column = resolve_(attr.name);
+  std::optional<AttributeColumn> column = resolve_ ? resolve_(attr.name) : std::nullopt;
   if (!column) {
     return InvalidArgument("invalid query: unknown search attribute \"" + attr.name + "\"");
   }
@@ -377,7 +377,7 @@ Result<std::string> Translator::ParseStartsWith(const Attribute& attr, Op op) {
   const std::string& column = attr.column.sql;
   std::string sql = column + " >= ?";
   if (successor) {
-    params_.push_back(std::move(*successor));
+    params_.emplace_back(std::in_place_type<std::string>, std::move(*successor));
     sql = "(" + sql + " AND " + column + " < ?)";
   }
   if (op == Op::kNotStartsWith) sql = successor ? "NOT " + sql : "NOT (" + sql + ")";

@@ -14,18 +14,21 @@
 // resolver gives, fixed operators and `?`; every value goes into `params`. Anything outside the
 // grammar (`;`, comments, `1=1`, functions) is a syntax error, not something passed through.
 //
-// Types, as Temporal checks them:
-//   Keyword   strings; every operator.
-//   Text      strings; = != STARTS_WITH (exact comparisons: there is no full-text index).
-//   Int       integers; Double: any number; Bool: true/false (bound as 1/0), = and != only.
-//   Datetime  RFC 3339 strings (or integer nanoseconds), bound as int64 Unix nanoseconds.
-//   KeywordList  = is "contains", IN "contains any", != and NOT IN their negations, over the
-//             JSON array the column holds: EXISTS (SELECT 1 FROM json_each(col) WHERE ...).
-//             A missing list contains nothing, so `!=` matches it.
-// The attribute named ExecutionStatus (resolved as a Keyword) takes status names (Running,
-// WORKFLOW_EXECUTION_STATUS_RUNNING, any case) or their numbers, bound as the enum's integer
-// (temporal.api.enums.v1.WorkflowExecutionStatus, Running = 1 ... TimedOut = 7), as Temporal's
-// SQL visibility does.
+// Types, and the operators Temporal's SQL visibility allows each (IS [NOT] NULL: all):
+//   Keyword      strings; all operators. STARTS_WITH becomes a range on the prefix, which
+//                assumes the column compares bytewise (SQLite's default BINARY collation).
+//   Text         strings; = != [NOT] STARTS_WITH. Exact comparisons: there is no full-text index.
+//   Int          integers; Double: any number; Datetime: RFC 3339 strings (or integer Unix
+//                nanoseconds, as Temporal takes them), bound as int64 Unix nanoseconds. No
+//                STARTS_WITH.
+//   Bool         true/false, bound as 1/0; = and != only.
+//   KeywordList  strings; = is "contains", IN "contains any", != and NOT IN their negations:
+//                EXISTS (SELECT 1 FROM json_each(col) WHERE value ...) over the JSON array the
+//                column holds. A missing list contains nothing, so `!=` matches it.
+// ORDER BY takes every type but Text and KeywordList. The attribute named ExecutionStatus
+// (resolved as a Keyword) takes status names (Running, WORKFLOW_EXECUTION_STATUS_RUNNING, any
+// case) or their numbers, bound as the enum's integer (temporal.api.enums.v1.
+// WorkflowExecutionStatus: Running = 1 ... TimedOut = 7), as Temporal's SQL visibility does.
 //
 // Thread-safety: pure functions.
 #pragma once

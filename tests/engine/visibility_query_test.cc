@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -482,6 +485,8 @@ TEST(VisibilityQueryTest, SystemAttributes) {
   EXPECT_FALSE(resolve("").has_value());
   EXPECT_FALSE(SystemAttributes(nullptr)("CustomInt").has_value());
   EXPECT_TRUE(SystemAttributes(nullptr)("RunId").has_value());
+  EXPECT_EQ(TranslateQuery("RunId = 'a'", nullptr).status().message(),
+            "invalid query: unknown search attribute \"RunId\"");
 }
 
 // The SQL runs: a small visibility table in memory, and which rows each query selects.
@@ -621,6 +626,93 @@ TEST_F(VisibilityQuerySqliteTest, AValueThatLooksLikeSqlIsOnlyAValue) {
   EXPECT_EQ(Select("WorkflowId STARTS_WITH '%'"), Runs{});  // Not a LIKE wildcard.
   EXPECT_EQ(Select("RunId IN ('r1', 'r1'') OR 1=1 --')"), (Runs{"r1"}));
   EXPECT_EQ(Select(""), (Runs{"r1", "r2", "r3", "r4"}));  // The table is still there.
+}
+
+// Seeded random queries: valid ones built from the grammar, then mangled. Whatever translates
+// must compile and run in SQLite with one parameter per `?`; whatever does not is
+// INVALID_ARGUMENT with a message, never a crash.
+TEST_F(VisibilityQuerySqliteTest, RandomQueriesTranslateToRunnableSqlOrFailCleanly) {
+  const std::vector<std::string> predicates = {
+      "WorkflowId = 'order-1'",
+      "WorkflowType != \"OrderWorkflow\"",
+      "RunId IN ('r1', 'r2')",
+      "HistoryLength BETWEEN 10 AND 30",
+      "HistoryLength NOT BETWEEN 1 AND 2",
+      "StartTime >= '2026-11-27T11:00:00+01:00'",
+      "CloseTime IS NULL",
+      "ExecutionTime IS NOT NULL",
+      "ExecutionStatus = 'Running'",
+      "ExecutionStatus NOT IN ('Completed', 3)",
+      "WorkflowId STARTS_WITH 'order'",
+      "TaskQueue NOT STARTS_WITH 't'",
+      "Tags = 'red'",
+      "Tags NOT IN ('green')",
+      "CustomBool = false",
+      "CustomInt < 6",
+      "CustomDouble > 1.5",
+      "CustomText = 'x'",
+      "`CustomKeyword` <= 'b'",
+      "HistorySizeBytes <> 2000",
+  };
+  std::mt19937 rng(20261127);
+  auto pick = [&rng](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); };
+  std::function<std::string(int)> expr = [&](int depth) -> std::string {
+    switch (depth > 4 ? 0 : pick(5)) {
+      case 1:
+        return expr(depth + 1) + " AND " + expr(depth + 1);
+      case 2:
+        return expr(depth + 1) + " or " + expr(depth + 1);
+      case 3:
+        return "NOT " + expr(depth + 1);
+      case 4:
+        return "(" + expr(depth + 1) + ")";
+      default:
+        return predicates[pick(predicates.size())];
+    }
+  };
+  const std::vector<std::string> tails = {"", " ORDER BY StartTime DESC, RunId",
+                                          " GROUP BY ExecutionStatus", " order by CustomInt"};
+  const std::string noise = "()'\"`,;=<>!-*/ \\.0aZ_\xc3\xa9";
+  int translated = 0, refused = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string query = expr(0) + tails[pick(tails.size())];
+    if (i % 2 == 1) {  // Mangle: delete a span, or insert a character.
+      const size_t at = pick(query.size());
+      if (pick(2) == 0) {
+        query.erase(at, 1 + pick(4));
+      } else {
+        query.insert(at, 1, noise[pick(noise.size())]);
+      }
+    }
+    Result<TranslatedQuery> t = TranslateQuery(query, Resolver());
+    if (!t.ok()) {
+      ++refused;
+      EXPECT_EQ(t.status().code(), StatusCode::kInvalidArgument) << query;
+      EXPECT_EQ(t.status().message().rfind("invalid query", 0), 0u) << query;
+      continue;
+    }
+    ++translated;
+    EXPECT_EQ(static_cast<size_t>(std::count(t->where.begin(), t->where.end(), '?')),
+              t->params.size())
+        << query;
+    std::string sql = "SELECT run_id FROM visibility";
+    if (!t->where.empty()) sql += " WHERE (" + t->where + ")";
+    if (!t->order_by.empty()) sql += " ORDER BY " + t->order_by;
+    auto stmt = db_->Prepare(sql);
+    ASSERT_TRUE(stmt.ok()) << query << "\n" << sql << "\n" << stmt.status().ToString();
+    for (size_t k = 0; k < t->params.size(); ++k) {
+      const int index = static_cast<int>(k + 1);
+      if (const auto* n = std::get_if<int64_t>(&t->params[k])) stmt->Bind(index, *n);
+      if (const auto* s = std::get_if<std::string>(&t->params[k])) stmt->Bind(index, *s);
+    }
+    while (true) {
+      Result<bool> row = stmt->Step();
+      ASSERT_TRUE(row.ok()) << query << "\n" << sql << "\n" << row.status().ToString();
+      if (!*row) break;
+    }
+  }
+  EXPECT_GT(translated, 1500);
+  EXPECT_GT(refused, 500);
 }
 
 }  // namespace
