@@ -107,6 +107,16 @@ struct VisibilityRecord {
   int64_t history_size_bytes = 0;
   temporal::api::common::v1::Memo memo;
   temporal::api::common::v1::SearchAttributes search_attributes;
+  // The custom search attributes as the visibility queries read them (a JSON object).
+  std::string search_attributes_json = "{}";
+};
+
+// A custom search attribute of a namespace and its type (temporal.api.enums.v1.IndexedValueType);
+// in a Transition, type 0 removes it.
+struct SearchAttributeRecord {
+  NamespaceId namespace_id;
+  std::string name;
+  int type = 0;
 };
 
 // Writes a run's execution row. expected_db_version is the version the caller read: 0 means the
@@ -146,6 +156,7 @@ struct Transition {
   // outcome (the first transition of the run a closing run continues as). Committed::task_ids
   // lists this transition's task ids, then theirs, in order.
   std::vector<Transition> linked;
+  std::vector<SearchAttributeRecord> search_attributes;  // Registered or (type 0) removed.
 };
 
 }  // namespace endure::storage

@@ -99,6 +99,19 @@ Result<std::optional<TimePoint>> Store::NextTimerFireTime() {
 Result<VisibilityRecord> Store::GetVisibility(const RunId& run_id) {
   return WithReader([&](auto& db) { return reads::GetVisibility(db, run_id); });
 }
+
+Result<std::vector<VisibilityRecord>> Store::ListVisibility(const VisibilityQuery& q) {
+  return WithReader([&](auto& db) { return reads::ListVisibility(db, q); });
+}
+
+Result<VisibilityCount> Store::CountVisibility(const VisibilityQuery& q) {
+  return WithReader([&](auto& db) { return reads::CountVisibility(db, q); });
+}
+
+Result<std::vector<SearchAttributeRecord>> Store::ListSearchAttributes() {
+  return WithReader([&](auto& db) { return reads::ListSearchAttributes(db); });
+}
+
 Result<std::optional<std::string>> Store::GetClusterMetadata(const std::string& name) {
   return WithReader([&](auto& db) { return reads::GetClusterMetadata(db, name); });
 }

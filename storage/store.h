@@ -50,6 +50,9 @@ struct StoreOptions {
   std::string vfs_for_testing;
 };
 
+using reads::VisibilityCount;
+using reads::VisibilityQuery;
+
 class Store {
  public:
   static Result<std::unique_ptr<Store>> Open(StoreOptions options);
@@ -82,6 +85,9 @@ class Store {
   Result<std::vector<TimerRow>> ReadDueTimers(TimePoint until, size_t limit);
   Result<std::optional<TimePoint>> NextTimerFireTime();
   Result<VisibilityRecord> GetVisibility(const RunId& run_id);
+  Result<std::vector<VisibilityRecord>> ListVisibility(const VisibilityQuery& q);
+  Result<VisibilityCount> CountVisibility(const VisibilityQuery& q);
+  Result<std::vector<SearchAttributeRecord>> ListSearchAttributes();
   Result<std::optional<std::string>> GetClusterMetadata(const std::string& name);
   Result<StoreSummary> Summarize();
 

@@ -1,5 +1,9 @@
 #include "storage/store_reads.h"
 
+#include <variant>
+
+#include "storage/visibility/visibility_query.h"
+
 #include "storage/time_codec.h"
 
 namespace endure::storage::reads {
@@ -237,6 +241,145 @@ Result<StoreSummary> Summarize(sqlite::Connection& db) {
   ENDURE_ASSIGN_OR_RETURN(int64_t pages, db.QueryInt("PRAGMA page_count"));
   ENDURE_ASSIGN_OR_RETURN(int64_t page_size, db.QueryInt("PRAGMA page_size"));
   out.file_bytes = pages * page_size;
+  return out;
+}
+
+namespace {
+
+// The visibility table's columns of a VisibilityRecord, in ReadVisibilityRow's order.
+constexpr const char* kVisibilityColumns =
+    "run_id, namespace_id, workflow_id, workflow_type, task_queue, status, start_time, "
+    "execution_time, close_time, history_length, history_size_bytes, memo, search_attributes, "
+    "search_attributes_json";
+
+Result<VisibilityRecord> ReadVisibilityRow(sqlite::Statement& s) {
+  VisibilityRecord v;
+  v.run_id = RunId(std::string(s.ColumnText(0)));
+  v.namespace_id = NamespaceId(std::string(s.ColumnText(1)));
+  v.workflow_id = WorkflowId(std::string(s.ColumnText(2)));
+  v.workflow_type = std::string(s.ColumnText(3));
+  v.task_queue = std::string(s.ColumnText(4));
+  v.status = static_cast<int>(s.ColumnInt(5));
+  v.start_time = FromUnixNanos(s.ColumnInt(6));
+  v.execution_time = FromUnixNanos(s.ColumnInt(7));
+  if (!s.ColumnIsNull(8)) v.close_time = FromUnixNanos(s.ColumnInt(8));
+  v.history_length = s.ColumnInt(9);
+  v.history_size_bytes = s.ColumnInt(10);
+  ENDURE_RETURN_IF_ERROR(ParseBlob(s.ColumnBlob(11), &v.memo, "memo"));
+  ENDURE_RETURN_IF_ERROR(ParseBlob(s.ColumnBlob(12), &v.search_attributes, "search attributes"));
+  v.search_attributes_json = std::string(s.ColumnText(13));
+  return v;
+}
+
+// temporal.api.enums.v1.IndexedValueType to the translator's types.
+visibility::AttributeType TypeOf(int indexed_value_type) {
+  switch (indexed_value_type) {
+    case 1:
+      return visibility::AttributeType::kText;
+    case 3:
+      return visibility::AttributeType::kInt;
+    case 4:
+      return visibility::AttributeType::kDouble;
+    case 5:
+      return visibility::AttributeType::kBool;
+    case 6:
+      return visibility::AttributeType::kDatetime;
+    case 7:
+      return visibility::AttributeType::kKeywordList;
+    default:
+      return visibility::AttributeType::kKeyword;
+  }
+}
+
+Result<visibility::TranslatedQuery> Translate(const VisibilityQuery& q) {
+  auto custom = q.custom;
+  auto resolver = visibility::SystemAttributes(
+      [custom](const std::string& name) -> std::optional<visibility::AttributeType> {
+        if (!custom) return std::nullopt;
+        auto type = custom(name);
+        if (!type) return std::nullopt;
+        return TypeOf(*type);
+      });
+  return visibility::TranslateQuery(q.query, resolver);
+}
+
+void BindParams(sqlite::Statement& s, int first, const std::vector<visibility::SqlValue>& params) {
+  int i = first;
+  for (const auto& p : params) {
+    if (const auto* n = std::get_if<int64_t>(&p)) {
+      s.Bind(i++, *n);
+    } else if (const auto* d = std::get_if<double>(&p)) {
+      s.BindDouble(i++, *d);
+    } else {
+      s.Bind(i++, std::get<std::string>(p));
+    }
+  }
+}
+
+}  // namespace
+
+Result<std::vector<VisibilityRecord>> ListVisibility(sqlite::Connection& db,
+                                                     const VisibilityQuery& q) {
+  ENDURE_ASSIGN_OR_RETURN(auto t, Translate(q));
+  if (t.group_by_execution_status) return InvalidArgument("GROUP BY is only for counting workflows");
+  // The SQL text comes from fixed strings and the translator's trusted column expressions only;
+  // every value is a bound parameter.
+  std::string sql =
+      std::string("SELECT ") + kVisibilityColumns + " FROM visibility WHERE namespace_id = ?";
+  if (!t.where.empty()) sql += " AND (" + t.where + ")";
+  sql += " ORDER BY " + (t.order_by.empty() ? std::string("start_time DESC, run_id") : t.order_by);
+  sql += " LIMIT ? OFFSET ?";
+  ENDURE_ASSIGN_OR_RETURN(auto s, db.Prepare(sql));
+  s.Bind(1, q.namespace_id.value());
+  BindParams(s, 2, t.params);
+  const int next = 2 + static_cast<int>(t.params.size());
+  s.Bind(next, static_cast<int64_t>(q.limit)).Bind(next + 1, q.offset);
+  std::vector<VisibilityRecord> out;
+  while (true) {
+    ENDURE_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    ENDURE_ASSIGN_OR_RETURN(auto v, ReadVisibilityRow(s));
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+Result<VisibilityCount> CountVisibility(sqlite::Connection& db, const VisibilityQuery& q) {
+  ENDURE_ASSIGN_OR_RETURN(auto t, Translate(q));
+  if (!t.order_by.empty()) return InvalidArgument("ORDER BY is not allowed when counting");
+  std::string sql = t.group_by_execution_status
+                        ? "SELECT status, count(*) FROM visibility WHERE namespace_id = ?"
+                        : "SELECT count(*) FROM visibility WHERE namespace_id = ?";
+  if (!t.where.empty()) sql += " AND (" + t.where + ")";
+  if (t.group_by_execution_status) sql += " GROUP BY status ORDER BY status";
+  ENDURE_ASSIGN_OR_RETURN(auto s, db.Prepare(sql));
+  s.Bind(1, q.namespace_id.value());
+  BindParams(s, 2, t.params);
+  VisibilityCount out;
+  out.grouped = t.group_by_execution_status;
+  while (true) {
+    ENDURE_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    if (out.grouped) {
+      out.by_status.emplace_back(static_cast<int>(s.ColumnInt(0)), s.ColumnInt(1));
+      out.total += s.ColumnInt(1);
+    } else {
+      out.total = s.ColumnInt(0);
+    }
+  }
+  return out;
+}
+
+Result<std::vector<SearchAttributeRecord>> ListSearchAttributes(sqlite::Connection& db) {
+  ENDURE_ASSIGN_OR_RETURN(
+      auto s, db.Prepare("SELECT namespace_id, name, type FROM search_attributes ORDER BY 1, 2"));
+  std::vector<SearchAttributeRecord> out;
+  while (true) {
+    ENDURE_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out.push_back({NamespaceId(std::string(s.ColumnText(0))), std::string(s.ColumnText(1)),
+                   static_cast<int>(s.ColumnInt(2))});
+  }
   return out;
 }
 

@@ -2,6 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -53,6 +56,28 @@ Result<std::vector<TimerRow>> ReadDueTimers(sqlite::Connection& db, TimePoint un
 Result<std::optional<TimePoint>> NextTimerFireTime(sqlite::Connection& db);
 
 Result<VisibilityRecord> GetVisibility(sqlite::Connection& db, const RunId& run_id);
+
+// A page of runs matching a visibility query (Temporal's list filter, storage/visibility/),
+// ordered as the query says or newest first; `custom` gives the types of the namespace's custom
+// search attributes. INVALID_ARGUMENT names the position of a malformed query.
+struct VisibilityQuery {
+  NamespaceId namespace_id;
+  std::string query;
+  std::function<std::optional<int>(const std::string& name)> custom;  // IndexedValueType
+  size_t limit = 1000;
+  int64_t offset = 0;
+};
+Result<std::vector<VisibilityRecord>> ListVisibility(sqlite::Connection& db,
+                                                     const VisibilityQuery& q);
+// How many runs match; with "GROUP BY ExecutionStatus", how many per status.
+struct VisibilityCount {
+  int64_t total = 0;
+  std::vector<std::pair<int, int64_t>> by_status;  // (status, count), when grouped.
+  bool grouped = false;
+};
+Result<VisibilityCount> CountVisibility(sqlite::Connection& db, const VisibilityQuery& q);
+
+Result<std::vector<SearchAttributeRecord>> ListSearchAttributes(sqlite::Connection& db);
 
 // The value of a cluster metadata entry, if it was ever written.
 Result<std::optional<std::string>> GetClusterMetadata(sqlite::Connection& db,

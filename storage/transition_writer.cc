@@ -84,7 +84,24 @@ Status TransitionWriter::ApplyOne(const Transition& t, const EncodedTransition& 
   ENDURE_RETURN_IF_ERROR(WriteTasks(t, committed));
   ENDURE_RETURN_IF_ERROR(WriteTimers(t));
   if (t.visibility) ENDURE_RETURN_IF_ERROR(WriteVisibility(*t.visibility, encoded));
+  for (const auto& attribute : t.search_attributes) {
+    ENDURE_RETURN_IF_ERROR(WriteSearchAttribute(attribute));
+  }
   return Status::Ok();
+}
+
+Status TransitionWriter::WriteSearchAttribute(const SearchAttributeRecord& a) {
+  if (a.type == 0) {
+    ENDURE_ASSIGN_OR_RETURN(
+        auto del, db_->Cached("DELETE FROM search_attributes WHERE namespace_id = ?1 AND name = ?2"));
+    del->BindRef(1, a.namespace_id.value()).BindRef(2, a.name);
+    return del->Run();
+  }
+  ENDURE_ASSIGN_OR_RETURN(
+      auto upsert, db_->Cached("INSERT INTO search_attributes (namespace_id, name, type) "
+                               "VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET type = ?3"));
+  upsert->BindRef(1, a.namespace_id.value()).BindRef(2, a.name).Bind(3, a.type);
+  return upsert->Run();
 }
 
 Status TransitionWriter::WriteNamespace(const NamespaceRecord& ns) {
@@ -282,11 +299,12 @@ Status TransitionWriter::WriteVisibility(const VisibilityRecord& v,
         auto update,
         db_->Cached("UPDATE visibility SET task_queue = ?2, status = ?3, execution_time = ?4, "
                     "close_time = ?5, history_length = ?6, history_size_bytes = ?7, memo = ?8, "
-                    "search_attributes = ?9 WHERE run_id = ?1"));
+                    "search_attributes = ?9, search_attributes_json = ?10 WHERE run_id = ?1"));
     update->BindRef(1, v.run_id.value()).BindRef(2, v.task_queue).Bind(3, v.status);
     update->Bind(4, ToUnixNanos(v.execution_time)).BindTime(5, close_time);
     update->Bind(6, v.history_length).Bind(7, v.history_size_bytes);
     update->BindBlobRef(8, encoded.memo).BindBlobRef(9, encoded.search_attributes);
+    update->BindRef(10, v.search_attributes_json);
     ENDURE_RETURN_IF_ERROR(update->Run());
     if (db_->ChangesInLastStatement() == 1) return Status::Ok();
   }
@@ -294,8 +312,8 @@ Status TransitionWriter::WriteVisibility(const VisibilityRecord& v,
       auto insert,
       db_->Cached("INSERT INTO visibility (run_id, namespace_id, workflow_id, workflow_type, "
                   "task_queue, status, start_time, execution_time, close_time, history_length, "
-                  "history_size_bytes, memo, search_attributes) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
+                  "history_size_bytes, memo, search_attributes, search_attributes_json) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"));
   insert->BindRef(1, v.run_id.value()).BindRef(2, v.namespace_id.value());
   insert->BindRef(3, v.workflow_id.value()).BindRef(4, v.workflow_type);
   insert->BindRef(5, v.task_queue).Bind(6, v.status);
@@ -303,6 +321,7 @@ Status TransitionWriter::WriteVisibility(const VisibilityRecord& v,
   insert->BindTime(9, close_time);
   insert->Bind(10, v.history_length).Bind(11, v.history_size_bytes);
   insert->BindBlobRef(12, encoded.memo).BindBlobRef(13, encoded.search_attributes);
+  insert->BindRef(14, v.search_attributes_json);
   return insert->Run();
 }
 

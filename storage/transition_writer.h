@@ -47,6 +47,7 @@ class TransitionWriter {
   // Applies one transition, not its linked ones; appends its task ids to committed.
   Status ApplyOne(const Transition& t, const EncodedTransition& encoded, Committed* committed);
   Status WriteTasks(const Transition& t, Committed* committed);
+  Status WriteSearchAttribute(const SearchAttributeRecord& attribute);
   Status WriteTimers(const Transition& t);
   Status WriteVisibility(const VisibilityRecord& v, const EncodedTransition& encoded);
 

@@ -28,13 +28,18 @@ Result<std::unique_ptr<Frontend>> Frontend::Open(FrontendOptions options) {
     ENDURE_RETURN_IF_ERROR(namespaces->Ensure(name).WithContext("--namespace " + name));
   }
   ENDURE_ASSIGN_OR_RETURN(std::string cluster_id, ClusterId(*options.store, options.env));
-  return std::unique_ptr<Frontend>(
-      new Frontend(std::move(options), std::move(namespaces), std::move(cluster_id)));
+  ENDURE_ASSIGN_OR_RETURN(auto search_attributes, visibility::SearchAttributes::Open(options.store));
+  return std::unique_ptr<Frontend>(new Frontend(std::move(options), std::move(namespaces),
+                                                std::move(search_attributes),
+                                                std::move(cluster_id)));
 }
 
 Frontend::Frontend(FrontendOptions options, std::unique_ptr<NamespaceRegistry> namespaces,
+                   std::unique_ptr<visibility::SearchAttributes> search_attributes,
                    std::string cluster_id)
-    : namespaces_(std::move(namespaces)),
+    : store_(options.store),
+      namespaces_(std::move(namespaces)),
+      search_attributes_(std::move(search_attributes)),
       cluster_id_(std::move(cluster_id)),
       alarms_(std::make_unique<AlarmClock>(options.env)) {
   matching::MatchingOptions m;
@@ -48,6 +53,7 @@ Frontend::Frontend(FrontendOptions options, std::unique_ptr<NamespaceRegistry> n
   h.namespaces = namespaces_.get();
   h.matching = matching_.get();
   h.alarms = alarms_.get();
+  h.search_attributes = search_attributes_.get();
   h.cache_capacity = options.cache_capacity;
   h.timer_thread = options.timer_thread;
   h.history_long_poll = options.history_long_poll;

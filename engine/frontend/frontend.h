@@ -30,11 +30,14 @@
 #include "storage/base/env.h"
 #include "storage/base/status.h"
 #include "storage/store.h"
+#include "engine/visibility/search_attributes.h"
+#include "temporal/api/operatorservice/v1/request_response.pb.h"
 #include "temporal/api/workflowservice/v1/request_response.pb.h"
 
 namespace endure::engine {
 
 namespace wsv1 = temporal::api::workflowservice::v1;
+namespace osv1 = temporal::api::operatorservice::v1;
 
 struct FrontendOptions {
   storage::Store* store = nullptr;  // Must outlive the frontend.
@@ -93,6 +96,21 @@ class Frontend {
                      AlarmClock::Clock::time_point deadline,
                      Callback<wsv1::QueryWorkflowResponse> done);
 
+  // Visibility (visibility_operations.cc).
+  void ListWorkflowExecutions(const wsv1::ListWorkflowExecutionsRequest& request,
+                              Callback<wsv1::ListWorkflowExecutionsResponse> done);
+  void CountWorkflowExecutions(const wsv1::CountWorkflowExecutionsRequest& request,
+                               Callback<wsv1::CountWorkflowExecutionsResponse> done);
+  Result<wsv1::GetSearchAttributesResponse> GetSearchAttributes(
+      const wsv1::GetSearchAttributesRequest& request);
+  // OperatorService: custom search attributes.
+  Result<osv1::AddSearchAttributesResponse> AddSearchAttributes(
+      const osv1::AddSearchAttributesRequest& request);
+  Result<osv1::RemoveSearchAttributesResponse> RemoveSearchAttributes(
+      const osv1::RemoveSearchAttributesRequest& request);
+  Result<osv1::ListSearchAttributesResponse> ListSearchAttributes(
+      const osv1::ListSearchAttributesRequest& request);
+
   // Workflow tasks (task_operations.cc).
   void PollWorkflowTaskQueue(const wsv1::PollWorkflowTaskQueueRequest& request,
                              PollOptions options,
@@ -138,7 +156,7 @@ class Frontend {
 
  private:
   Frontend(FrontendOptions options, std::unique_ptr<NamespaceRegistry> namespaces,
-           std::string cluster_id);
+           std::unique_ptr<visibility::SearchAttributes> search_attributes, std::string cluster_id);
 
   // A poll in progress: matched to tasks until one can be started, or its deadline passes.
   template <typename Request, typename Response>
@@ -153,7 +171,9 @@ class Frontend {
   void PollWorkflowTasks(std::shared_ptr<const WorkflowPoll> poll);
   void PollActivityTasks(std::shared_ptr<const ActivityPoll> poll);
 
+  storage::Store* store_;
   std::unique_ptr<NamespaceRegistry> namespaces_;
+  std::unique_ptr<visibility::SearchAttributes> search_attributes_;
   const std::string cluster_id_;  // Made once per database, kept in its cluster metadata.
   std::unique_ptr<AlarmClock> alarms_;
   std::unique_ptr<matching::Matching> matching_;

@@ -317,6 +317,15 @@ std::optional<HistoryEngine::CommandFailure> HistoryEngine::ApplyCommand(
       return std::nullopt;
     }
     case enums::COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
+      const auto& sa =
+          command.upsert_workflow_search_attributes_command_attributes().search_attributes();
+      if (options_.search_attributes != nullptr) {
+        if (auto checked = options_.search_attributes->Check(NamespaceId(s.namespace_id()), sa);
+            !checked.ok()) {
+          return CommandFailure{enums::WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES,
+                                checked.message()};
+        }
+      }
       HistoryEvent event = m.NewEvent(enums::EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES);
       auto* e = event.mutable_upsert_workflow_search_attributes_event_attributes();
       e->set_workflow_task_completed_event_id(completed_id);

@@ -108,7 +108,7 @@ void HistoryEngine::Describe(const storage::NamespaceRecord& ns,
   auto run_id = ResolveRun(ns, request.execution());
   if (!run_id.ok()) return done(run_id.status());
   WithRun(ns, *run_id, request.execution().workflow_id(),
-          [done = std::move(done)](Result<LeasePtr> lease) {
+          [this, done = std::move(done)](Result<LeasePtr> lease) {
             if (!lease.ok()) return done(lease.status());
             const MutableState& s = (*lease)->state();
             wsv1::DescribeWorkflowExecutionResponse r;
@@ -129,7 +129,11 @@ void HistoryEngine::Describe(const storage::NamespaceRecord& ns,
             info->set_history_length(s.next_event_id() - 1);
             info->set_history_size_bytes(s.history_size_bytes());
             *info->mutable_memo() = s.memo();
-            *info->mutable_search_attributes() = s.search_attributes();
+            *info->mutable_search_attributes() =
+                options_.search_attributes != nullptr
+                    ? options_.search_attributes->Typed(NamespaceId(s.namespace_id()),
+                                                        s.search_attributes())
+                    : s.search_attributes();
             info->set_task_queue(s.started().task_queue().name());
             info->set_first_run_id(s.started().first_execution_run_id());
             for (const auto& [id, activity] : s.activities()) {

@@ -109,6 +109,7 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation, std::function<
   lease->MarkDirty();
   const int64_t version = lease->db_version();
   storage::Transition transition = mutation.Finish(version);
+  RenderVisibility(transition);
   std::vector<storage::TaskRow> tasks = transition.tasks_created;
   std::vector<TimePoint> fire_times;
   for (const auto& timer : transition.timers_created) fire_times.push_back(timer.fire_time);
@@ -144,6 +145,14 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation, std::function<
         for (TimePoint t : fire_times) timers_->Armed(t);
         if (new_events) NotifyHistoryWatchers(run_id);
       });
+}
+
+void HistoryEngine::RenderVisibility(storage::Transition& t) {
+  if (t.visibility && options_.search_attributes != nullptr) {
+    t.visibility->search_attributes_json =
+        options_.search_attributes->Json(t.visibility->namespace_id, t.visibility->search_attributes);
+  }
+  for (auto& linked : t.linked) RenderVisibility(linked);
 }
 
 void HistoryEngine::DropTask(const storage::TaskRow& task) {

@@ -30,6 +30,7 @@
 #include "engine/history/timer_queue.h"
 #include "engine/matching/matching.h"
 #include "engine/namespaces/namespace_registry.h"
+#include "engine/visibility/search_attributes.h"
 #include "storage/store.h"
 #include "temporal/api/workflowservice/v1/request_response.pb.h"
 
@@ -50,6 +51,7 @@ struct HistoryOptions {
   NamespaceRegistry* namespaces = nullptr;
   matching::Matching* matching = nullptr;
   AlarmClock* alarms = nullptr;
+  visibility::SearchAttributes* search_attributes = nullptr;
   size_t cache_capacity = 10'000;  // Runs kept in memory.
   // Durable timers: fired by a thread of the engine's own, or only by FireDueTimers (tests on a
   // manual clock).
@@ -243,6 +245,8 @@ class HistoryEngine {
   // Submits a transition to the store, counted until its callback has run (Shutdown waits).
   void Submit(storage::Transition transition,
               std::function<void(Result<storage::Committed>)> done);
+  // Fills in the visibility row's JSON of search attributes, if the transition writes one.
+  void RenderVisibility(storage::Transition& t);
   // Deletes the rows of tasks found obsolete.
   void DropTask(const storage::TaskRow& task);
 

@@ -67,6 +67,7 @@ HistoryEngine::NewRun HistoryEngine::BuildNewRun(const RunStart& start, TimePoin
   m.UpdateVisibility();
 
   run.transition = m.Finish(/*db_version=*/0);
+  RenderVisibility(run.transition);
   run.tasks = run.transition.tasks_created;
   for (const auto& timer : run.transition.timers_created) run.fire_times.push_back(timer.fire_time);
   run.events = run.transition.events;

@@ -134,6 +134,11 @@ void HistoryEngine::StartRun(const storage::NamespaceRecord& ns,
   if (!request.cron_schedule().empty() && ToNanos(request.workflow_start_delay()).count() > 0) {
     return done(InvalidArgument("CronSchedule and WorkflowStartDelay may not be used together."));
   }
+  if (options_.search_attributes != nullptr) {
+    if (auto s = options_.search_attributes->Check(ns.id, request.search_attributes()); !s.ok()) {
+      return done(s);
+    }
+  }
   auto timeouts = NormalizeWorkflowTimeouts(request.workflow_execution_timeout(),
                                             request.workflow_run_timeout(),
                                             request.workflow_task_timeout());

@@ -110,9 +110,24 @@ CREATE TABLE cluster_metadata (
 ) WITHOUT ROWID;
 )sql";
 
+constexpr const char* kVersion3 = R"sql(
+-- Custom search attributes as JSON (name -> value; Datetime as unix nanoseconds, KeywordList as
+-- an array), which visibility queries filter on with json_extract and json_each.
+ALTER TABLE visibility ADD COLUMN search_attributes_json TEXT NOT NULL DEFAULT '{}';
+
+-- The custom search attributes registered per namespace, with their types.
+CREATE TABLE search_attributes (
+  namespace_id  TEXT NOT NULL,
+  name          TEXT NOT NULL,
+  type          INTEGER NOT NULL,  -- temporal.api.enums.v1.IndexedValueType
+  PRIMARY KEY (namespace_id, name)
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
     {2, kVersion2},
+    {3, kVersion3},
 };
 
 }  // namespace

@@ -65,6 +65,10 @@ Statement& Statement::Bind(int index, int64_t value) {
   return Note(sqlite3_bind_int64(stmt_, index, value));
 }
 
+Statement& Statement::BindDouble(int index, double value) {
+  return Note(sqlite3_bind_double(stmt_, index, value));
+}
+
 Statement& Statement::Bind(int index, std::string_view text) {
   return Note(
       sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));

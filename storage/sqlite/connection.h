@@ -31,6 +31,7 @@ class Statement {
   ~Statement();
 
   Statement& Bind(int index, int64_t value);
+  Statement& BindDouble(int index, double value);
   Statement& Bind(int index, std::string_view text);       // Copies the text.
   Statement& BindBlob(int index, std::string_view bytes);  // Copies the bytes.
   // Bind without copying: the caller keeps the memory alive until the statement is reset (for

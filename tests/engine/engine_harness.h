@@ -20,6 +20,7 @@
 namespace endure::engine::testing {
 
 namespace wsv1 = temporal::api::workflowservice::v1;
+namespace osv1 = temporal::api::operatorservice::v1;
 using temporal::api::command::v1::Command;
 using temporal::api::history::v1::HistoryEvent;
 

@@ -1,4 +1,4 @@
-#include "engine/visibility/visibility_query.h"
+#include "storage/visibility/visibility_query.h"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 
 #include "storage/sqlite/connection.h"
 
-namespace endure::engine::visibility {
+namespace endure::storage::visibility {
 namespace {
 
 using storage::sqlite::Connection;
@@ -716,4 +716,4 @@ TEST_F(VisibilityQuerySqliteTest, RandomQueriesTranslateToRunnableSqlOrFailClean
 }
 
 }  // namespace
-}  // namespace endure::engine::visibility
+}  // namespace endure::storage::visibility

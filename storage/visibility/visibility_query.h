@@ -43,7 +43,7 @@
 
 #include "storage/base/status.h"
 
-namespace endure::engine::visibility {
+namespace endure::storage::visibility {
 
 enum class AttributeType { kKeyword, kText, kInt, kDouble, kBool, kDatetime, kKeywordList };
 
@@ -89,4 +89,4 @@ Result<TranslatedQuery> TranslateQuery(std::string_view query, const AttributeRe
 AttributeResolver SystemAttributes(
     std::function<std::optional<AttributeType>(const std::string& name)> custom);
 
-}  // namespace endure::engine::visibility
+}  // namespace endure::storage::visibility

@@ -15,7 +15,7 @@
 
 #include "storage/base/status.h"
 
-namespace endure::engine::visibility {
+namespace endure::storage::visibility {
 
 enum class TokenKind {
   kWord,        // [A-Za-z_][A-Za-z0-9_]*: a keyword, true/false or an attribute name.
@@ -71,4 +71,4 @@ bool IsKeyword(const Token& token, std::string_view keyword);
 // when the text is not RFC 3339 or falls outside what int64 nanoseconds hold (1677..2262).
 bool ParseRfc3339(std::string_view text, int64_t* unix_nanos);
 
-}  // namespace endure::engine::visibility
+}  // namespace endure::storage::visibility

@@ -1,10 +1,10 @@
-#include "engine/visibility/query_lexer.h"
+#include "storage/visibility/query_lexer.h"
 
 #include <chrono>
 #include <string>
 #include <utility>
 
-namespace endure::engine::visibility {
+namespace endure::storage::visibility {
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -229,4 +229,4 @@ bool ParseRfc3339(std::string_view s, int64_t* unix_nanos) {
   return true;
 }
 
-}  // namespace endure::engine::visibility
+}  // namespace endure::storage::visibility

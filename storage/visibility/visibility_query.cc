@@ -11,15 +11,15 @@
 //
 // SQL ranks NOT, AND and OR as the query language does (NOT over AND over OR), so the SQL keeps
 // the shape of the query; a predicate that becomes several SQL terms is parenthesized.
-#include "engine/visibility/visibility_query.h"
+#include "storage/visibility/visibility_query.h"
 
 #include <array>
 #include <charconv>
 #include <utility>
 
-#include "engine/visibility/query_lexer.h"
+#include "storage/visibility/query_lexer.h"
 
-namespace endure::engine::visibility {
+namespace endure::storage::visibility {
 namespace {
 
 enum class Op {
@@ -581,4 +581,4 @@ AttributeResolver SystemAttributes(
   };
 }
 
-}  // namespace endure::engine::visibility
+}  // namespace endure::storage::visibility
