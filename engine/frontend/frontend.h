@@ -92,6 +92,11 @@ class Frontend {
                                    AlarmClock::Clock::time_point deadline,
                                    Callback<wsv1::GetWorkflowExecutionHistoryResponse> done);
 
+  void GetWorkflowExecutionHistoryReverse(
+      const wsv1::GetWorkflowExecutionHistoryReverseRequest& request,
+      Callback<wsv1::GetWorkflowExecutionHistoryReverseResponse> done);
+  void ResetStickyTaskQueue(const wsv1::ResetStickyTaskQueueRequest& request,
+                            Callback<wsv1::ResetStickyTaskQueueResponse> done);
   void QueryWorkflow(const wsv1::QueryWorkflowRequest& request,
                      AlarmClock::Clock::time_point deadline,
                      Callback<wsv1::QueryWorkflowResponse> done);
@@ -145,6 +150,11 @@ class Frontend {
   void RespondActivityTaskCanceledById(
       const wsv1::RespondActivityTaskCanceledByIdRequest& request,
       Callback<wsv1::RespondActivityTaskCanceledByIdResponse> done);
+
+  // Workers (worker_operations.cc).
+  Result<wsv1::ShutdownWorkerResponse> ShutdownWorker(const wsv1::ShutdownWorkerRequest& request);
+  Result<wsv1::DescribeTaskQueueResponse> DescribeTaskQueue(
+      const wsv1::DescribeTaskQueueRequest& request);
 
   // Ends waiting polls empty and stops timers; later polls end at once.
   void Shutdown();

@@ -36,7 +36,7 @@ void Frontend::PollWorkflowTaskQueue(const wsv1::PollWorkflowTaskQueueRequest& r
 void Frontend::PollWorkflowTasks(std::shared_ptr<const WorkflowPoll> poll) {
   matching_->Poll(
       poll->ns->id, poll->request.task_queue().name(), storage::TaskKind::kWorkflow,
-      poll->options.deadline, [this, poll](std::optional<storage::TaskRow> task) {
+      poll->request.identity(), poll->options.deadline, [this, poll](std::optional<storage::TaskRow> task) {
         if (!task) {
           poll->done(wsv1::PollWorkflowTaskQueueResponse());  // Empty: all fields default.
           return true;
@@ -97,7 +97,7 @@ void Frontend::PollActivityTaskQueue(const wsv1::PollActivityTaskQueueRequest& r
 void Frontend::PollActivityTasks(std::shared_ptr<const ActivityPoll> poll) {
   matching_->Poll(
       poll->ns->id, poll->request.task_queue().name(), storage::TaskKind::kActivity,
-      poll->options.deadline, [this, poll](std::optional<storage::TaskRow> task) {
+      poll->request.identity(), poll->options.deadline, [this, poll](std::optional<storage::TaskRow> task) {
         if (!task) {
           poll->done(wsv1::PollActivityTaskQueueResponse());
           return true;

@@ -58,6 +58,21 @@ void Frontend::GetWorkflowExecutionHistory(
   });
 }
 
+void Frontend::GetWorkflowExecutionHistoryReverse(
+    const wsv1::GetWorkflowExecutionHistoryReverseRequest& request,
+    Callback<wsv1::GetWorkflowExecutionHistoryReverseResponse> done) {
+  WithNamespace(*namespaces_, request.namespace_(), done, [&](const auto& ns) {
+    history_->GetHistoryReverse(*ns, request, std::move(done));
+  });
+}
+
+void Frontend::ResetStickyTaskQueue(const wsv1::ResetStickyTaskQueueRequest& request,
+                                    Callback<wsv1::ResetStickyTaskQueueResponse> done) {
+  WithNamespace(*namespaces_, request.namespace_(), done, [&](const auto& ns) {
+    history_->ResetStickyTaskQueue(*ns, request, std::move(done));
+  });
+}
+
 void Frontend::QueryWorkflow(const wsv1::QueryWorkflowRequest& request,
                              AlarmClock::Clock::time_point deadline,
                              Callback<wsv1::QueryWorkflowResponse> done) {

@@ -102,6 +102,22 @@ void HistoryEngine::Terminate(const storage::NamespaceRecord& ns,
           });
 }
 
+void HistoryEngine::ResetStickyTaskQueue(const storage::NamespaceRecord& ns,
+                                         const wsv1::ResetStickyTaskQueueRequest& request,
+                                         Callback<wsv1::ResetStickyTaskQueueResponse> done) {
+  WithOpenRun(ns, request.execution(),
+              [this, done = std::move(done)](Result<LeasePtr> lease) mutable {
+                if (!lease.ok()) return done(lease.status());
+                MutableState& s = (*lease)->state();
+                if (s.pending().sticky().name().empty()) {
+                  return done(wsv1::ResetStickyTaskQueueResponse());
+                }
+                RunMutation m(&s, options_.env->Now());
+                s.mutable_pending()->clear_sticky();
+                Commit(std::move(*lease), m, Respond(std::move(done)));
+              });
+}
+
 void HistoryEngine::Describe(const storage::NamespaceRecord& ns,
                              const wsv1::DescribeWorkflowExecutionRequest& request,
                              Callback<wsv1::DescribeWorkflowExecutionResponse> done) {

@@ -94,6 +94,14 @@ class HistoryEngine {
                   AlarmClock::Clock::time_point deadline,
                   Callback<wsv1::GetWorkflowExecutionHistoryResponse> done);
 
+  void GetHistoryReverse(const storage::NamespaceRecord& ns,
+                         const wsv1::GetWorkflowExecutionHistoryReverseRequest& request,
+                         Callback<wsv1::GetWorkflowExecutionHistoryReverseResponse> done);
+  // Forgets the run's sticky queue: its next workflow task goes to the normal queue.
+  void ResetStickyTaskQueue(const storage::NamespaceRecord& ns,
+                            const wsv1::ResetStickyTaskQueueRequest& request,
+                            Callback<wsv1::ResetStickyTaskQueueResponse> done);
+
   // Workflow tasks. A matched task whose start cannot be recorded because the task is obsolete
   // (its run moved on) answers nullopt, and its row is deleted.
   void RecordWorkflowTaskStarted(const storage::TaskRow& task,

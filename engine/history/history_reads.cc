@@ -146,4 +146,46 @@ void HistoryEngine::GetHistory(const storage::NamespaceRecord& ns,
   (*attempt)(false);
 }
 
+void HistoryEngine::GetHistoryReverse(
+    const storage::NamespaceRecord& ns,
+    const wsv1::GetWorkflowExecutionHistoryReverseRequest& request,
+    Callback<wsv1::GetWorkflowExecutionHistoryReverseResponse> done) {
+  auto run_id = ResolveRun(ns, request.execution());
+  if (!run_id.ok()) return done(run_id.status());
+  auto record = options_.store->GetExecution(*run_id);
+  if (!record.ok() || record->namespace_id != ns.id ||
+      record->workflow_id.value() != request.execution().workflow_id()) {
+    if (!record.ok() && record.status().code() != StatusCode::kNotFound) {
+      return done(record.status());
+    }
+    return done(NotFound("workflow not found for ID: " + request.execution().workflow_id()));
+  }
+  // Pages go from the newest event back; the token holds one past the newest event still due.
+  int64_t end = record->next_event_id;
+  if (!request.next_page_token().empty()) {
+    auto token = DecodeHistoryPageToken(request.next_page_token());
+    if (!token.ok()) return done(token.status());
+    if (token->run_id() != run_id->value()) {
+      return done(InvalidArgument("next page token belongs to another run"));
+    }
+    end = token->next_event_id();
+  }
+  const int64_t page = request.maximum_page_size() > 0 ? request.maximum_page_size()
+                                                       : options_.history_page_size;
+  const int64_t first = std::max<int64_t>(1, end - page);
+  auto events = options_.store->ReadHistory(*run_id, first, end, static_cast<size_t>(page));
+  if (!events.ok()) return done(events.status());
+  wsv1::GetWorkflowExecutionHistoryReverseResponse r;
+  for (auto it = events->rbegin(); it != events->rend(); ++it) {
+    *r.mutable_history()->add_events() = std::move(*it);
+  }
+  if (first > 1) {
+    HistoryPageToken next;
+    next.set_run_id(run_id->value());
+    next.set_next_event_id(first);
+    r.set_next_page_token(EncodeHistoryPageToken(next));
+  }
+  done(std::move(r));
+}
+
 }  // namespace endure::engine::history

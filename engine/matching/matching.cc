@@ -1,5 +1,6 @@
 #include "engine/matching/matching.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace endure::engine::matching {
@@ -35,7 +36,8 @@ void Matching::LoadLocked(const QueueKey& key, Queue& queue) {
 }
 
 void Matching::Poll(const NamespaceId& namespace_id, const std::string& queue_name, TaskKind kind,
-                    AlarmClock::Clock::time_point deadline, PollCallback callback) {
+                    const std::string& identity, AlarmClock::Clock::time_point deadline,
+                    PollCallback callback) {
   const QueueKey key{namespace_id.value(), queue_name, static_cast<int>(kind)};
   const auto now = AlarmClock::Clock::now();
   deadline = std::min(deadline, now + options_.max_poll_wait);
@@ -45,6 +47,8 @@ void Matching::Poll(const NamespaceId& namespace_id, const std::string& queue_na
     if (!shut_down_) {
       Queue& queue = QueueLocked(key);
       queue.last_poll = now;
+      queue.pollers[identity] = std::chrono::time_point_cast<std::chrono::nanoseconds>(
+          std::chrono::system_clock::now());
       if (!queue.backlog.empty()) {
         task = std::move(queue.backlog.begin()->second);
         queue.backlog.erase(queue.backlog.begin());
@@ -126,6 +130,36 @@ size_t Matching::BacklogSize(const NamespaceId& namespace_id, const std::string&
                              TaskKind kind) {
   std::lock_guard lock(mu_);
   return QueueLocked({namespace_id.value(), queue_name, static_cast<int>(kind)}).backlog.size();
+}
+
+std::vector<Matching::Poller> Matching::Pollers(const NamespaceId& namespace_id,
+                                                const std::string& queue_name, TaskKind kind) {
+  std::lock_guard lock(mu_);
+  std::vector<Poller> out;
+  auto q = queues_.find({namespace_id.value(), queue_name, static_cast<int>(kind)});
+  if (q == queues_.end()) return out;
+  for (const auto& [identity, when] : q->second.pollers) out.push_back({identity, when});
+  std::sort(out.begin(), out.end(),
+            [](const Poller& a, const Poller& b) { return a.last_access > b.last_access; });
+  return out;
+}
+
+void Matching::Unload(const NamespaceId& namespace_id, const std::string& queue_name,
+                      TaskKind kind) {
+  std::vector<Waiter> waiting;
+  {
+    std::lock_guard lock(mu_);
+    auto q = queues_.find({namespace_id.value(), queue_name, static_cast<int>(kind)});
+    if (q == queues_.end()) return;
+    for (auto& [id, waiter] : q->second.waiters) waiting.push_back(std::move(waiter));
+    q->second.waiters.clear();
+    q->second.last_poll = {};
+    q->second.pollers.clear();
+  }
+  for (auto& waiter : waiting) {
+    options_.alarms->Cancel(waiter.alarm);
+    waiter.callback(std::nullopt);
+  }
 }
 
 void Matching::Shutdown() {

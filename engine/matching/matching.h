@@ -56,7 +56,8 @@ class Matching {
   Matching& operator=(const Matching&) = delete;
 
   void Poll(const NamespaceId& namespace_id, const std::string& queue, TaskKind kind,
-            AlarmClock::Clock::time_point deadline, PollCallback callback);
+            const std::string& identity, AlarmClock::Clock::time_point deadline,
+            PollCallback callback);
 
   // Tasks just committed (their task ids assigned).
   void AddTasks(const std::vector<TaskRow>& rows);
@@ -69,6 +70,18 @@ class Matching {
 
   // Tasks waiting in the queue's backlog.
   size_t BacklogSize(const NamespaceId& namespace_id, const std::string& queue, TaskKind kind);
+
+  // The pollers seen on a queue (identity, last poll in wall-clock time), most recent first.
+  struct Poller {
+    std::string identity;
+    TimePoint last_access;
+  };
+  std::vector<Poller> Pollers(const NamespaceId& namespace_id, const std::string& queue,
+                              TaskKind kind);
+
+  // A worker going away unloads its sticky queue: its waiting polls end empty and the queue no
+  // longer counts as polled, so new workflow tasks go to the normal queue at once.
+  void Unload(const NamespaceId& namespace_id, const std::string& queue, TaskKind kind);
 
   // Ends every waiting poll empty and makes later polls end empty at once.
   void Shutdown();
@@ -83,6 +96,7 @@ class Matching {
     std::map<int64_t, TaskRow> backlog;  // By task id: oldest first.
     std::map<uint64_t, Waiter> waiters;  // By arrival: oldest first.
     AlarmClock::Clock::time_point last_poll{};
+    std::map<std::string, TimePoint> pollers;  // Identity -> last poll (wall clock).
   };
   struct QueueKey {
     std::string namespace_id;

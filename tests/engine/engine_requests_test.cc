@@ -245,6 +245,69 @@ TEST_F(EngineRequests, StickyQueueGetsOnlyNewEventsAndFallsBackOnTimeout) {
   h.Step();
 }
 
+TEST_F(EngineRequests, ShutdownWorkerAndResetStickySendTasksToTheNormalQueue) {
+  h.Start("w");
+  auto task = h.PollWorkflowTask();
+  ASSERT_TRUE(h.CompleteWorkflowTask(task.task_token(), {}, "worker-9-sticky").ok());
+  EXPECT_TRUE(h.PollWorkflowTask("worker-9-sticky", milliseconds(10), true).task_token().empty());
+  wsv1::ShutdownWorkerRequest shutdown;
+  shutdown.set_namespace_("default");
+  shutdown.set_sticky_task_queue("worker-9-sticky");
+  ASSERT_TRUE(h.frontend().ShutdownWorker(shutdown).ok());
+  ASSERT_TRUE(h.Signal("w", "after-shutdown").ok());
+  task = h.PollWorkflowTask();  // At once, on the normal queue, with full history.
+  ASSERT_FALSE(task.task_token().empty());
+  EXPECT_EQ(task.history().events(0).event_id(), 1);
+  ASSERT_TRUE(h.CompleteWorkflowTask(task.task_token(), {}, "worker-9-sticky").ok());
+  EXPECT_TRUE(h.PollWorkflowTask("worker-9-sticky", milliseconds(10), true).task_token().empty());
+  wsv1::ResetStickyTaskQueueRequest reset;
+  reset.set_namespace_("default");
+  reset.mutable_execution()->set_workflow_id("w");
+  ASSERT_TRUE(Await<wsv1::ResetStickyTaskQueueResponse>([&](auto done) {
+                h.frontend().ResetStickyTaskQueue(reset, done);
+              }).ok());
+  ASSERT_TRUE(h.Signal("w", "after-reset").ok());
+  EXPECT_FALSE(h.PollWorkflowTask().task_token().empty());
+  h.Step();
+}
+
+TEST_F(EngineRequests, DescribeTaskQueueShowsPollersAndBacklog) {
+  h.Start("a");
+  h.Start("b");
+  EXPECT_TRUE(h.PollActivityTask(kTaskQueue, milliseconds(5)).task_token().empty());
+  wsv1::DescribeTaskQueueRequest r;
+  r.set_namespace_("default");
+  r.mutable_task_queue()->set_name(kTaskQueue);
+  r.set_report_stats(true);
+  auto workflow_queue = h.frontend().DescribeTaskQueue(r);
+  ASSERT_TRUE(workflow_queue.ok());
+  EXPECT_EQ(workflow_queue->stats().approximate_backlog_count(), 2);
+  EXPECT_EQ(workflow_queue->pollers_size(), 0);
+  r.set_task_queue_type(enums::TASK_QUEUE_TYPE_ACTIVITY);
+  auto activity_queue = h.frontend().DescribeTaskQueue(r);
+  ASSERT_TRUE(activity_queue.ok());
+  ASSERT_EQ(activity_queue->pollers_size(), 1);
+  EXPECT_EQ(activity_queue->pollers(0).identity(), "activity-worker@test");
+}
+
+TEST_F(EngineRequests, HistoryInReverse) {
+  h.Start("rev");
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(h.Signal("rev", "s").ok());
+  wsv1::GetWorkflowExecutionHistoryReverseRequest r;
+  r.set_namespace_("default");
+  r.mutable_execution()->set_workflow_id("rev");
+  r.set_maximum_page_size(4);
+  std::vector<int64_t> ids;
+  do {
+    auto page = Await<wsv1::GetWorkflowExecutionHistoryReverseResponse>(
+        [&](auto done) { h.frontend().GetWorkflowExecutionHistoryReverse(r, done); });
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    for (const auto& e : page->history().events()) ids.push_back(e.event_id());
+    r.set_next_page_token(page->next_page_token());
+  } while (!r.next_page_token().empty());
+  EXPECT_EQ(ids, (std::vector<int64_t>{7, 6, 5, 4, 3, 2, 1}));
+}
+
 TEST_F(EngineRequests, ATaskIsNotLostWhenItsPollerLeaves) {
   h.Start("kept");
   wsv1::PollWorkflowTaskQueueRequest r;
