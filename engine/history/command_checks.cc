@@ -129,6 +129,35 @@ std::optional<CommandRejection> CheckCommandAttributes(const Command& c) {
       }
       return std::nullopt;
     }
+    case enums::COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION: {
+      constexpr auto kCause = enums::WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES;
+      if (!c.has_start_child_workflow_execution_command_attributes()) {
+        return Reject(kCause, "StartChildWorkflowExecution without its attributes");
+      }
+      const auto& a = c.start_child_workflow_execution_command_attributes();
+      if (a.workflow_id().empty()) return Reject(kCause, "workflow_id is not set");
+      if (a.workflow_type().name().empty()) return Reject(kCause, "workflow_type is not set");
+      return std::nullopt;
+    }
+    case enums::COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION: {
+      constexpr auto kCause =
+          enums::WORKFLOW_TASK_FAILED_CAUSE_BAD_SIGNAL_WORKFLOW_EXECUTION_ATTRIBUTES;
+      if (!c.has_signal_external_workflow_execution_command_attributes()) {
+        return Reject(kCause, "SignalExternalWorkflowExecution without its attributes");
+      }
+      const auto& a = c.signal_external_workflow_execution_command_attributes();
+      if (a.execution().workflow_id().empty()) return Reject(kCause, "execution is not set");
+      if (a.signal_name().empty()) return Reject(kCause, "signal_name is not set");
+      return std::nullopt;
+    }
+    case enums::COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION:
+      if (!c.has_request_cancel_external_workflow_execution_command_attributes() ||
+          c.request_cancel_external_workflow_execution_command_attributes().workflow_id().empty()) {
+        return Reject(
+            enums::WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_ATTRIBUTES,
+            "RequestCancelExternalWorkflowExecution needs a workflow_id");
+      }
+      return std::nullopt;
     case enums::COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES:
       if (!c.has_modify_workflow_properties_command_attributes()) {
         return Reject(enums::WORKFLOW_TASK_FAILED_CAUSE_BAD_MODIFY_WORKFLOW_PROPERTIES_ATTRIBUTES,

@@ -31,7 +31,7 @@ struct CommandRejection {
 };
 
 // Whether the command's attributes match its type and carry what the type requires. Commands
-// this server does not take yet (children, external signals and cancels, Nexus)
+// this server does not take yet (Nexus)
 // are rejected as unhandled rather than ignored.
 std::optional<CommandRejection> CheckCommandAttributes(
     const temporal::api::command::v1::Command& command);

@@ -346,9 +346,7 @@ std::optional<HistoryEngine::CommandFailure> HistoryEngine::ApplyCommand(
       return std::nullopt;
     }
     default:
-      return CommandFailure{enums::WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
-                            "this server does not handle command " +
-                                enums::CommandType_Name(command.command_type())};
+      return ApplyExternalCommand(m, command, completed_id);
   }
 }
 

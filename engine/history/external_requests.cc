@@ -32,12 +32,19 @@ std::function<void(Status)> Respond(Callback<Response> done) {
 void HistoryEngine::Signal(const storage::NamespaceRecord& ns,
                            const wsv1::SignalWorkflowExecutionRequest& request,
                            Callback<wsv1::SignalWorkflowExecutionResponse> done) {
+  SignalFrom(ns, request, std::nullopt, std::move(done));
+}
+
+void HistoryEngine::SignalFrom(const storage::NamespaceRecord& ns,
+                               const wsv1::SignalWorkflowExecutionRequest& request,
+                               std::optional<ExternalSender> sender,
+                               Callback<wsv1::SignalWorkflowExecutionResponse> done) {
   if (request.signal_name().empty()) return done(InvalidArgument("SignalName is not set on request."));
   if (static_cast<int64_t>(request.input().ByteSizeLong()) > options_.blob_size_limit) {
     return done(InvalidArgument("signal input exceeds the size limit"));
   }
   WithOpenRun(ns, request.workflow_execution(),
-              [this, request, done = std::move(done)](Result<LeasePtr> lease) mutable {
+              [this, request, sender, done = std::move(done)](Result<LeasePtr> lease) mutable {
             if (!lease.ok()) return done(lease.status());
             MutableState& s = (*lease)->state();
             const auto& seen = s.pending().signal_request_ids();
@@ -55,6 +62,7 @@ void HistoryEngine::Signal(const storage::NamespaceRecord& ns,
             *a->mutable_input() = request.input();
             a->set_identity(request.identity());
             *a->mutable_header() = request.header();
+            if (sender) *a->mutable_external_workflow_execution() = sender->execution;
             AddWorkflowEvents(m, {std::move(event)});
             Commit(std::move(*lease), m, Respond(std::move(done)));
           });
@@ -63,8 +71,15 @@ void HistoryEngine::Signal(const storage::NamespaceRecord& ns,
 void HistoryEngine::RequestCancel(const storage::NamespaceRecord& ns,
                                   const wsv1::RequestCancelWorkflowExecutionRequest& request,
                                   Callback<wsv1::RequestCancelWorkflowExecutionResponse> done) {
+  RequestCancelFrom(ns, request, std::nullopt, std::move(done));
+}
+
+void HistoryEngine::RequestCancelFrom(
+    const storage::NamespaceRecord& ns, const wsv1::RequestCancelWorkflowExecutionRequest& request,
+    std::optional<ExternalSender> sender,
+    Callback<wsv1::RequestCancelWorkflowExecutionResponse> done) {
   WithOpenRun(ns, request.workflow_execution(),
-              [this, request, done = std::move(done)](Result<LeasePtr> lease) mutable {
+              [this, request, sender, done = std::move(done)](Result<LeasePtr> lease) mutable {
             if (!lease.ok()) return done(lease.status());
             MutableState& s = (*lease)->state();
             // A second request changes nothing: the workflow has been asked already.
@@ -76,6 +91,10 @@ void HistoryEngine::RequestCancel(const storage::NamespaceRecord& ns,
             auto* a = event.mutable_workflow_execution_cancel_requested_event_attributes();
             a->set_cause(request.reason());
             a->set_identity(request.identity());
+            if (sender) {
+              a->set_external_initiated_event_id(sender->initiated_event_id);
+              *a->mutable_external_workflow_execution() = sender->execution;
+            }
             AddWorkflowEvents(m, {std::move(event)});
             Commit(std::move(*lease), m, Respond(std::move(done)));
           });

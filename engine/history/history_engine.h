@@ -175,6 +175,29 @@ class HistoryEngine {
  private:
   using LeasePtr = RunCache::LeasePtr;
 
+  // Another workflow on whose behalf a signal or cancel request is made (its Initiated event).
+  struct ExternalSender {
+    temporal::api::common::v1::WorkflowExecution execution;
+    int64_t initiated_event_id = 0;
+  };
+  void SignalFrom(const storage::NamespaceRecord& ns,
+                  const wsv1::SignalWorkflowExecutionRequest& request,
+                  std::optional<ExternalSender> sender,
+                  Callback<wsv1::SignalWorkflowExecutionResponse> done);
+  void RequestCancelFrom(const storage::NamespaceRecord& ns,
+                         const wsv1::RequestCancelWorkflowExecutionRequest& request,
+                         std::optional<ExternalSender> sender,
+                         Callback<wsv1::RequestCancelWorkflowExecutionResponse> done);
+  // The parent of a child workflow being started.
+  struct ParentRef {
+    std::string namespace_name;
+    std::string namespace_id;
+    temporal::api::common::v1::WorkflowExecution execution;
+    int64_t initiated_event_id = 0;
+    temporal::api::common::v1::WorkflowExecution root;
+  };
+
+
   // Starting runs (start_workflow.cc): a new run, with the signal of a signal-with-start written
   // right after WorkflowExecutionStarted; and what a start does when the id is taken by a
   // running workflow (its WorkflowIdConflictPolicy).
@@ -222,7 +245,8 @@ class HistoryEngine {
   void StartRun(const storage::NamespaceRecord& ns,
                 const wsv1::StartWorkflowExecutionRequest& request,
                 std::optional<StartSignal> signal,
-                Callback<wsv1::StartWorkflowExecutionResponse> done);
+                Callback<wsv1::StartWorkflowExecutionResponse> done,
+                std::optional<ParentRef> parent = std::nullopt);
   void OnConflict(const storage::NamespaceRecord& ns,
                   const wsv1::StartWorkflowExecutionRequest& request,
                   std::optional<StartSignal> signal,
@@ -288,6 +312,17 @@ class HistoryEngine {
   std::optional<CommandFailure> ApplyCommand(RunMutation& m,
                                              const temporal::api::command::v1::Command& command,
                                              int64_t completed_event_id, bool* needs_new_task);
+  // Commands on other workflows (external_commands.cc) and the transfers that carry them out
+  // (transfers.cc).
+  std::optional<CommandFailure> ApplyExternalCommand(
+      RunMutation& m, const temporal::api::command::v1::Command& command, int64_t completed_id);
+  static bool IsTransfer(int timer_kind);
+  void RunTransfer(LeasePtr lease, const endure::history::ArmedTimer& timer,
+                   std::function<void()> done);
+  // Disarms the transfer's timer on `run_id` (if still armed) and writes its outcome there.
+  void RecordTransferOutcome(const RunId& run_id, const endure::history::ArmedTimer& timer,
+                             std::function<void(RunMutation&)> write, std::function<void()> done);
+  Result<HistoryEvent> EventOf(const LeasePtr& lease, int64_t event_id);
 
   // Activity steps (activity_tasks.cc).
   void DispatchActivityAttempt(RunMutation& m, int64_t scheduled_event_id);

@@ -110,7 +110,8 @@ void HistoryEngine::SignalWithStart(const storage::NamespaceRecord& ns,
 void HistoryEngine::StartRun(const storage::NamespaceRecord& ns,
                              const wsv1::StartWorkflowExecutionRequest& request,
                              std::optional<StartSignal> signal,
-                             Callback<wsv1::StartWorkflowExecutionResponse> done) {
+                             Callback<wsv1::StartWorkflowExecutionResponse> done,
+                             std::optional<ParentRef> parent) {
   if (request.workflow_id().empty()) return done(InvalidArgument("WorkflowId is not set on request."));
   if (request.workflow_id().size() > 1000) return done(InvalidArgument("WorkflowId is too long."));
   if (request.workflow_type().name().empty()) {
@@ -205,16 +206,24 @@ void HistoryEngine::StartRun(const storage::NamespaceRecord& ns,
   *a.mutable_header() = request.header();
   a.set_workflow_id(request.workflow_id());
   if (request.has_priority()) *a.mutable_priority() = request.priority();
+  if (parent) {
+    a.set_parent_workflow_namespace(parent->namespace_name);
+    a.set_parent_workflow_namespace_id(parent->namespace_id);
+    *a.mutable_parent_workflow_execution() = parent->execution;
+    a.set_parent_initiated_event_id(parent->initiated_event_id);
+    *a.mutable_root_workflow_execution() = parent->root;
+  }
 
   NewRun run = BuildNewRun(start, now);
   Submit(std::move(run.transition),
-         [this, ns, request, signal, run_id, state = run.state, tasks = std::move(run.tasks),
+         [this, ns, request, signal, parent, run_id, state = run.state,
+          tasks = std::move(run.tasks),
           fire_times = std::move(run.fire_times), events = std::move(run.events),
           done = std::move(done)](Result<storage::Committed> committed) mutable {
            if (!committed.ok()) {
              if (committed.status().code() == StatusCode::kAborted) {
                // Another start of the same workflow id won the race: answer as it would have.
-               return StartRun(ns, request, std::move(signal), std::move(done));
+               return StartRun(ns, request, std::move(signal), std::move(done), parent);
              }
              return done(committed.status());
            }

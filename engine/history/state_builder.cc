@@ -110,6 +110,84 @@ void ApplyEvent(const HistoryEvent& e, MutableState* s) {
     case enums::EVENT_TYPE_TIMER_CANCELED:
       s->mutable_timers()->erase(e.timer_canceled_event_attributes().timer_id());
       break;
+    case enums::EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED: {
+      const auto& a = e.start_child_workflow_execution_initiated_event_attributes();
+      auto& child = (*s->mutable_children())[e.event_id()];
+      child.set_namespace_(a.namespace_());
+      child.set_workflow_id(a.workflow_id());
+      child.set_workflow_type(a.workflow_type().name());
+      child.set_parent_close_policy(a.parent_close_policy());
+      break;
+    }
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED: {
+      const auto& a = e.child_workflow_execution_started_event_attributes();
+      auto it = s->mutable_children()->find(a.initiated_event_id());
+      if (it != s->mutable_children()->end()) {
+        it->second.set_run_id(a.workflow_execution().run_id());
+        it->second.set_started_event_id(e.event_id());
+      }
+      break;
+    }
+    case enums::EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED:
+      s->mutable_children()->erase(
+          e.start_child_workflow_execution_failed_event_attributes().initiated_event_id());
+      break;
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED:
+      s->mutable_children()->erase(
+          e.child_workflow_execution_completed_event_attributes().initiated_event_id());
+      break;
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED:
+      s->mutable_children()->erase(
+          e.child_workflow_execution_failed_event_attributes().initiated_event_id());
+      break;
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED:
+      s->mutable_children()->erase(
+          e.child_workflow_execution_canceled_event_attributes().initiated_event_id());
+      break;
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT:
+      s->mutable_children()->erase(
+          e.child_workflow_execution_timed_out_event_attributes().initiated_event_id());
+      break;
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED:
+      s->mutable_children()->erase(
+          e.child_workflow_execution_terminated_event_attributes().initiated_event_id());
+      break;
+    case enums::EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED: {
+      const auto& a = e.signal_external_workflow_execution_initiated_event_attributes();
+      auto& request = (*s->mutable_external_requests())[e.event_id()];
+      request.set_namespace_(a.namespace_());
+      request.set_workflow_id(a.workflow_execution().workflow_id());
+      request.set_run_id(a.workflow_execution().run_id());
+      request.set_child_workflow_only(a.child_workflow_only());
+      break;
+    }
+    case enums::EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED: {
+      const auto& a = e.request_cancel_external_workflow_execution_initiated_event_attributes();
+      auto& request = (*s->mutable_external_requests())[e.event_id()];
+      request.set_cancel(true);
+      request.set_namespace_(a.namespace_());
+      request.set_workflow_id(a.workflow_execution().workflow_id());
+      request.set_run_id(a.workflow_execution().run_id());
+      request.set_child_workflow_only(a.child_workflow_only());
+      break;
+    }
+    case enums::EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED:
+      s->mutable_external_requests()->erase(
+          e.external_workflow_execution_signaled_event_attributes().initiated_event_id());
+      break;
+    case enums::EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED:
+      s->mutable_external_requests()->erase(
+          e.signal_external_workflow_execution_failed_event_attributes().initiated_event_id());
+      break;
+    case enums::EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
+      s->mutable_external_requests()->erase(
+          e.external_workflow_execution_cancel_requested_event_attributes().initiated_event_id());
+      break;
+    case enums::EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED:
+      s->mutable_external_requests()->erase(
+          e.request_cancel_external_workflow_execution_failed_event_attributes()
+              .initiated_event_id());
+      break;
     case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
       if (s->cancel_requested_event_id() == 0) s->set_cancel_requested_event_id(e.event_id());
       break;

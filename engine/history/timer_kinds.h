@@ -15,6 +15,13 @@ enum TimerKind : int {
   kActivityRetry = 8,                // the next attempt's dispatch after its backoff
   kWorkflowRunTimeout = 9,           // ref: 1 (WorkflowExecutionStarted)
   kFirstWorkflowTaskBackoff = 10,    // ref: 1; the start delay before the first workflow task
+  // Transfers: work on other runs that a transition commits to doing, armed for "now" and
+  // deleted by the transition that records its outcome, so a crash in between redoes it.
+  kStartChild = 11,                  // ref: StartChildWorkflowExecutionInitiated event id
+  kSignalExternal = 12,              // ref: SignalExternalWorkflowExecutionInitiated event id
+  kCancelExternal = 13,              // ref: RequestCancelExternalWorkflowExecutionInitiated id
+  kReportToParent = 14,              // ref: the closing event id; the child's result to its parent
+  kParentClosePolicy = 15,           // ref: the closing event id; applied to open children
 };
 
 }  // namespace endure::engine::history

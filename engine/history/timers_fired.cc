@@ -46,6 +46,7 @@ void HistoryEngine::FireTimer(const storage::TimerRow& row, std::function<void()
       }
     }
     if (!timer) return drop_row();
+    if (IsTransfer(timer->kind())) return RunTransfer(std::move(*lease), *timer, std::move(done));
     RunMutation m(&s, options_.env->Now());
     m.DisarmTimers([&](const ArmedTimer& t) {
       return t.fire_time() == fire_time && t.kind() == row.kind && t.ref() == row.ref;

@@ -133,6 +133,17 @@ void HistoryEngine::CloseRun(RunMutation& m) {
   pending->clear_sticky();
   pending->clear_transient_task();
   m.UpdateVisibility();
+  // Work left for other runs: the parent learns how its child ended (unless the child goes on
+  // as a new run, which reports in its place), and the children get their parent close policy.
+  if (!m.continues() && s.started().has_parent_workflow_execution()) {
+    m.ArmTimer(kReportToParent, s.close_event_id(), 0, m.now_nanos());
+  }
+  for (const auto& [initiated, child] : s.children()) {
+    if (child.parent_close_policy() != enums::PARENT_CLOSE_POLICY_ABANDON) {
+      m.ArmTimer(kParentClosePolicy, s.close_event_id(), 0, m.now_nanos());
+      break;
+    }
+  }
   // A run continuing as another leaves the current-run pointer to its successor's transition.
   if (m.continues()) return;
   storage::CurrentExecutionWrite current;

@@ -81,10 +81,10 @@ TEST(CommandAttributesTest, EachKindFailsWithItsOwnCause) {
 }
 
 TEST(CommandAttributesTest, CommandsNotTakenYetAreUnhandledNotIgnored) {
-  Command child;
-  child.set_command_type(enums::COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION);
-  child.mutable_start_child_workflow_execution_command_attributes();
-  auto rejected = CheckCommandAttributes(child);
+  Command nexus;
+  nexus.set_command_type(enums::COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION);
+  nexus.mutable_schedule_nexus_operation_command_attributes();
+  auto rejected = CheckCommandAttributes(nexus);
   ASSERT_TRUE(rejected.has_value());
   EXPECT_EQ(rejected->cause, enums::WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND);
   EXPECT_TRUE(CheckCommandAttributes(Command()).has_value());
