@@ -97,6 +97,12 @@ class Frontend {
       Callback<wsv1::GetWorkflowExecutionHistoryReverseResponse> done);
   void ResetStickyTaskQueue(const wsv1::ResetStickyTaskQueueRequest& request,
                             Callback<wsv1::ResetStickyTaskQueueResponse> done);
+  void UpdateWorkflowExecution(const wsv1::UpdateWorkflowExecutionRequest& request,
+                               AlarmClock::Clock::time_point deadline,
+                               Callback<wsv1::UpdateWorkflowExecutionResponse> done);
+  void PollWorkflowExecutionUpdate(const wsv1::PollWorkflowExecutionUpdateRequest& request,
+                                   AlarmClock::Clock::time_point deadline,
+                                   Callback<wsv1::PollWorkflowExecutionUpdateResponse> done);
   void QueryWorkflow(const wsv1::QueryWorkflowRequest& request,
                      AlarmClock::Clock::time_point deadline,
                      Callback<wsv1::QueryWorkflowResponse> done);

@@ -73,6 +73,23 @@ void Frontend::ResetStickyTaskQueue(const wsv1::ResetStickyTaskQueueRequest& req
   });
 }
 
+void Frontend::UpdateWorkflowExecution(const wsv1::UpdateWorkflowExecutionRequest& request,
+                                       AlarmClock::Clock::time_point deadline,
+                                       Callback<wsv1::UpdateWorkflowExecutionResponse> done) {
+  WithNamespace(*namespaces_, request.namespace_(), done, [&](const auto& ns) {
+    history_->UpdateWorkflow(*ns, request, deadline, std::move(done));
+  });
+}
+
+void Frontend::PollWorkflowExecutionUpdate(
+    const wsv1::PollWorkflowExecutionUpdateRequest& request,
+    AlarmClock::Clock::time_point deadline,
+    Callback<wsv1::PollWorkflowExecutionUpdateResponse> done) {
+  WithNamespace(*namespaces_, request.namespace_(), done, [&](const auto& ns) {
+    history_->PollUpdate(*ns, request, deadline, std::move(done));
+  });
+}
+
 void Frontend::QueryWorkflow(const wsv1::QueryWorkflowRequest& request,
                              AlarmClock::Clock::time_point deadline,
                              Callback<wsv1::QueryWorkflowResponse> done) {

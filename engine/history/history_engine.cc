@@ -140,11 +140,24 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation, std::function<
         }
         done(Status::Ok());
         DispatchQueryTasksIfIdle(lease->state());
+        AbortUpdatesIfClosed(lease->state());
         lease.reset();  // The run's next operation may start before matching hands out tasks.
         if (!tasks.empty()) options_.matching->AddTasks(tasks);
         for (TimePoint t : fire_times) timers_->Armed(t);
         if (new_events) NotifyHistoryWatchers(run_id);
       });
+}
+
+void HistoryEngine::AbortUpdatesIfClosed(const MutableState& s) {
+  const RunId run(s.run_id());
+  if (s.status() == temporal::api::enums::v1::WORKFLOW_EXECUTION_STATUS_RUNNING ||
+      !updates_.Has(run)) {
+    return;
+  }
+  // After continue-as-new the caller may retry against the new run.
+  updates_.Abort(run, s.status() == temporal::api::enums::v1::WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW
+                          ? Unavailable("workflow continued as new; retry the update")
+                          : NotFound("workflow execution already completed"));
 }
 
 void HistoryEngine::RenderVisibility(storage::Transition& t) {

@@ -26,6 +26,7 @@
 #include "engine/history/durations.h"
 #include "engine/history/query_registry.h"
 #include "engine/history/run_mutation.h"
+#include "engine/history/update_registry.h"
 #include "engine/history/task_token.h"
 #include "engine/history/timer_queue.h"
 #include "engine/matching/matching.h"
@@ -162,6 +163,16 @@ class HistoryEngine {
                                  const wsv1::RespondQueryTaskCompletedRequest& request,
                                  Callback<wsv1::RespondQueryTaskCompletedResponse> done);
 
+  // Updates (updates.cc). Both wait until the stage the request asks for, or `deadline`.
+  void UpdateWorkflow(const storage::NamespaceRecord& ns,
+                      const wsv1::UpdateWorkflowExecutionRequest& request,
+                      AlarmClock::Clock::time_point deadline,
+                      Callback<wsv1::UpdateWorkflowExecutionResponse> done);
+  void PollUpdate(const storage::NamespaceRecord& ns,
+                  const wsv1::PollWorkflowExecutionUpdateRequest& request,
+                  AlarmClock::Clock::time_point deadline,
+                  Callback<wsv1::PollWorkflowExecutionUpdateResponse> done);
+
   // Fires every durable timer due at the clock's now, and waits until they have fired.
   void FireDueTimers();
 
@@ -294,6 +305,27 @@ class HistoryEngine {
   // closed from outside (terminate, run timeout).
   void ForceCloseWorkflowTask(RunMutation& m, const std::string& identity);
 
+  // Updates (updates.cc).
+  struct UpdateProgress {
+    temporal::api::update::v1::UpdateRef ref;
+    temporal::api::enums::v1::UpdateWorkflowExecutionLifecycleStage stage;
+    temporal::api::update::v1::Outcome outcome;
+  };
+  // What a completion did to updates, told to their callers once it is durable.
+  struct UpdateEffects {
+    std::vector<std::string> accepted;
+    std::vector<std::pair<std::string, temporal::api::update::v1::Outcome>> completed;
+  };
+  void WaitForUpdate(const LeasePtr& lease, const std::string& update_id,
+                     temporal::api::enums::v1::UpdateWorkflowExecutionLifecycleStage until,
+                     AlarmClock::Clock::time_point deadline, bool admit,
+                     const temporal::api::update::v1::Request* request,
+                     Callback<UpdateProgress> done);
+  void AttachUpdates(const MutableState& s, int64_t started_event_id,
+                     wsv1::PollWorkflowTaskQueueResponse* r);
+  void ApplyUpdateEffects(const RunId& run, const UpdateEffects& effects);
+  void AbortUpdatesIfClosed(const MutableState& s);
+
   // Commands (commands.cc). nullopt, or why the workflow task fails.
   struct CommandFailure {
     temporal::api::enums::v1::WorkflowTaskFailedCause cause;
@@ -304,7 +336,11 @@ class HistoryEngine {
   };
   // Workflow task ends (workflow_task_completed.cc).
   std::optional<CommandFailure> CompleteWorkflowTask(
-      RunMutation& m, const wsv1::RespondWorkflowTaskCompletedRequest& request);
+      RunMutation& m, const wsv1::RespondWorkflowTaskCompletedRequest& request,
+      UpdateEffects* effects);
+  std::optional<CommandFailure> ApplyUpdateMessage(
+      RunMutation& m, const temporal::api::protocol::v1::Message& message,
+      UpdateEffects* effects);
   void FailWorkflowTask(RunMutation& m, temporal::api::enums::v1::WorkflowTaskFailedCause cause,
                         const temporal::api::failure::v1::Failure& failure,
                         const std::string& identity,
@@ -336,6 +372,7 @@ class HistoryEngine {
                          std::function<Status(RunMutation&, int64_t scheduled_event_id)> apply,
                          Callback<bool> done);
 
+
   // Sends the run's waiting queries as legacy query tasks when no workflow task will carry them.
   void DispatchQueryTasksIfIdle(const MutableState& s);
 
@@ -350,6 +387,7 @@ class HistoryEngine {
   HistoryOptions options_;
   RunCache runs_;
   QueryRegistry queries_;
+  UpdateRegistry updates_;
   std::atomic<int64_t> next_query_task_{1};
   std::unique_ptr<TimerQueue> timers_;
 

@@ -188,6 +188,17 @@ void ApplyEvent(const HistoryEvent& e, MutableState* s) {
           e.request_cancel_external_workflow_execution_failed_event_attributes()
               .initiated_event_id());
       break;
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+      (*s->mutable_updates())[e.workflow_execution_update_accepted_event_attributes()
+                                  .protocol_instance_id()]
+          .set_accepted_event_id(e.event_id());
+      break;
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
+      (*s->mutable_updates())[e.workflow_execution_update_completed_event_attributes()
+                                  .meta()
+                                  .update_id()]
+          .set_completed_event_id(e.event_id());
+      break;
     case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
       if (s->cancel_requested_event_id() == 0) s->set_cancel_requested_event_id(e.event_id());
       break;

@@ -51,6 +51,7 @@ void HistoryEngine::FailWorkflowTask(RunMutation& m, enums::WorkflowTaskFailedCa
                                      std::optional<enums::TimeoutType> timeout) {
   MutableState& s = m.state();
   const auto wt = s.workflow_task();
+  updates_.Resend(RunId(s.run_id()));  // The retry carries them again.
   m.DisarmTimers([&](const endure::history::ArmedTimer& t) {
     return (t.kind() == kWorkflowTaskStartToClose || t.kind() == kWorkflowTaskScheduleToStart) &&
            t.ref() == wt.scheduled_event_id();
@@ -90,7 +91,8 @@ void HistoryEngine::FailWorkflowTask(RunMutation& m, enums::WorkflowTaskFailedCa
 
 // Applies a completion's commands; returns why the task fails instead, if it does.
 std::optional<HistoryEngine::CommandFailure> HistoryEngine::CompleteWorkflowTask(
-    RunMutation& m, const wsv1::RespondWorkflowTaskCompletedRequest& request) {
+    RunMutation& m, const wsv1::RespondWorkflowTaskCompletedRequest& request,
+    UpdateEffects* effects) {
   MutableState& s = m.state();
   const auto wt = s.workflow_task();
   if (s.pending().has_transient_task()) {
@@ -137,10 +139,37 @@ std::optional<HistoryEngine::CommandFailure> HistoryEngine::CompleteWorkflowTask
 
   bool needs_new_task = request.force_create_new_workflow_task();
   bool closes = false;
+  // Protocol messages (updates) are applied where their ProtocolMessage command stands, or
+  // after every command when none places them.
+  std::vector<bool> applied(static_cast<size_t>(request.messages_size()), false);
+  auto apply_message = [&](int i) -> std::optional<CommandFailure> {
+    if (applied[static_cast<size_t>(i)]) return std::nullopt;
+    applied[static_cast<size_t>(i)] = true;
+    return ApplyUpdateMessage(m, request.messages(i), effects);
+  };
   for (const auto& command : request.commands()) {
+    if (command.command_type() == temporal::api::enums::v1::COMMAND_TYPE_PROTOCOL_MESSAGE) {
+      const auto& id = command.protocol_message_command_attributes().message_id();
+      int index = -1;
+      for (int i = 0; i < request.messages_size(); ++i) {
+        if (request.messages(i).id() == id) index = i;
+      }
+      if (index < 0) {
+        return CommandFailure{
+            temporal::api::enums::v1::WORKFLOW_TASK_FAILED_CAUSE_BAD_UPDATE_WORKFLOW_EXECUTION_MESSAGE,
+            "ProtocolMessage command names no message " + id};
+      }
+      if (auto failure = apply_message(index)) return failure;
+      continue;
+    }
     if (auto failure = ApplyCommand(m, command, completed_id, &needs_new_task)) return failure;
     closes = closes || IsTerminal(command);
   }
+  for (int i = 0; i < request.messages_size(); ++i) {
+    if (auto failure = apply_message(i)) return failure;
+  }
+  // Updates admitted while this task ran need a task of their own.
+  needs_new_task = needs_new_task || updates_.HasUndelivered(RunId(s.run_id()));
   if (!s.pending().buffered_events().empty()) {
     // The workflow decided without seeing these events: it may not close over them.
     if (closes) {
@@ -180,12 +209,14 @@ void HistoryEngine::RespondWorkflowTaskCompleted(
     MutableState& s = (*lease)->state();
     const TimePoint now = options_.env->Now();
     RunMutation m(&s, now);
-    auto failure = CompleteWorkflowTask(m, request);
+    auto effects = std::make_shared<UpdateEffects>();
+    auto failure = CompleteWorkflowTask(m, request, effects.get());
     if (!failure) {
-      return Commit(std::move(*lease), m, [this, run = RunId(s.run_id()), request,
+      return Commit(std::move(*lease), m, [this, run = RunId(s.run_id()), request, effects,
                                            done = std::move(done)](Status committed) {
         if (!committed.ok()) return done(committed);
         queries_.AnswerFromCompletion(run, request.query_results());
+        ApplyUpdateEffects(run, *effects);
         done(wsv1::RespondWorkflowTaskCompletedResponse());
       });
     }

@@ -109,6 +109,7 @@ void HistoryEngine::RecordWorkflowTaskStarted(
       SetTimestamp(r.mutable_scheduled_time(), task_info.scheduled_time());
       SetTimestamp(r.mutable_started_time(), task_info.started_time());
       queries_.Attach(RunId(run.run_id()), r.mutable_queries());
+      AttachUpdates(run, started_id, &r);
 
       // History: everything for a normal poller, only what is new for the sticky one.
       const int64_t first = sticky_poll ? run.last_completed_started_event_id() + 1 : 1;
