@@ -217,17 +217,22 @@ std::optional<HistoryEngine::CommandFailure> HistoryEngine::ApplyCommand(
       return std::nullopt;
     }
     case enums::COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION: {
+      const auto& result = command.complete_workflow_execution_command_attributes().result();
+      auto next = CronSuccessor(s, m.now(), &result, nullptr);
       HistoryEvent event = m.NewEvent(enums::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
       auto* e = event.mutable_workflow_execution_completed_event_attributes();
-      *e->mutable_result() = command.complete_workflow_execution_command_attributes().result();
+      *e->mutable_result() = result;
       e->set_workflow_task_completed_event_id(completed_id);
+      if (next) e->set_new_execution_run_id(next->run_id);
       m.Append(std::move(event));
+      if (next) ContinueAs(m, std::move(*next));
       return std::nullopt;
     }
     case enums::COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION: {
       const auto& failure = command.fail_workflow_execution_command_attributes().failure();
       enums::RetryState retry_state;
       auto retry = RetryOfRun(s, failure, m.now(), &retry_state);
+      if (!retry) retry = CronSuccessor(s, m.now(), nullptr, &failure);
       HistoryEvent event = m.NewEvent(enums::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
       auto* e = event.mutable_workflow_execution_failed_event_attributes();
       *e->mutable_failure() = failure;

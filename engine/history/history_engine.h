@@ -253,6 +253,11 @@ class HistoryEngine {
                                      TimePoint now,
                                      temporal::api::enums::v1::RetryState* state);
 
+  // The next run of a cron workflow that closed with `result` or `failure`, if it has a schedule.
+  std::optional<RunStart> CronSuccessor(const MutableState& s, TimePoint now,
+                                        const temporal::api::common::v1::Payloads* result,
+                                        const temporal::api::failure::v1::Failure* failure);
+
   void StartRun(const storage::NamespaceRecord& ns,
                 const wsv1::StartWorkflowExecutionRequest& request,
                 std::optional<StartSignal> signal,

@@ -1,6 +1,7 @@
 // The first transition of a run, for every way a run begins: a start request, and the runs a
 // closing run continues as (continue-as-new, and a retry by the workflow's retry policy). A
 // successor's first transition is linked to its predecessor's last, so both commit together.
+#include "engine/history/cron.h"
 #include "engine/history/durations.h"
 #include "engine/history/history_engine.h"
 #include "engine/history/retry.h"
@@ -128,6 +129,26 @@ std::optional<HistoryEngine::RunStart> HistoryEngine::RetryOfRun(
   RunStart next = SuccessorOf(s, how);
   *next.started.mutable_continued_failure() = failure;
   *next.started.mutable_input() = s.started().input();  // A retry runs with the same input.
+  return next;
+}
+
+std::optional<HistoryEngine::RunStart> HistoryEngine::CronSuccessor(
+    const MutableState& s, TimePoint now, const temporal::api::common::v1::Payloads* result,
+    const temporal::api::failure::v1::Failure* failure) {
+  if (s.started().cron_schedule().empty()) return std::nullopt;
+  auto schedule = ParseCron(s.started().cron_schedule());
+  if (!schedule.ok()) return std::nullopt;  // Checked at start; a stored one stays valid.
+  ContinuedAs how;
+  how.initiator = enums::CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE;
+  how.backoff = NextCronTime(*schedule, now) - now;
+  RunStart next = SuccessorOf(s, how);
+  *next.started.mutable_input() = s.started().input();
+  if (result != nullptr) {
+    *next.started.mutable_last_completion_result() = *result;
+  } else if (s.started().has_last_completion_result()) {
+    *next.started.mutable_last_completion_result() = s.started().last_completion_result();
+  }
+  if (failure != nullptr) *next.started.mutable_continued_failure() = *failure;
   return next;
 }
 

@@ -1,6 +1,7 @@
 // StartWorkflowExecution: creates a run (WorkflowExecutionStarted, the first workflow task and
 // the run's timeout timer in one transition), with request-id dedupe and the workflow id's
 // reuse policy toward a closed previous run.
+#include "engine/history/cron.h"
 #include "engine/history/durations.h"
 #include "engine/history/history_engine.h"
 #include "engine/history/timeouts.h"
@@ -181,6 +182,11 @@ void HistoryEngine::StartRun(const storage::NamespaceRecord& ns,
   start.request_id = request_id;
   start.signal = signal;
   start.backoff = ToNanos(request.workflow_start_delay());
+  if (!request.cron_schedule().empty()) {
+    auto schedule = ParseCron(request.cron_schedule());
+    if (!schedule.ok()) return done(schedule.status());
+    start.backoff = NextCronTime(*schedule, now) - now;  // The first run waits for its time.
+  }
   if (previous) start.previous_run = previous->run_id;
   auto& a = start.started;
   *a.mutable_workflow_type() = request.workflow_type();

@@ -80,6 +80,7 @@ void HistoryEngine::FireTimer(const storage::TimerRow& row, std::function<void()
           failure.mutable_timeout_failure_info()->set_timeout_type(enums::TIMEOUT_TYPE_START_TO_CLOSE);
           enums::RetryState retry_state;
           auto retry = RetryOfRun(s, failure, m.now(), &retry_state);
+          if (!retry) retry = CronSuccessor(s, m.now(), nullptr, &failure);
           HistoryEvent timed_out = m.NewEvent(enums::EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT);
           auto* a = timed_out.mutable_workflow_execution_timed_out_event_attributes();
           a->set_retry_state(retry ? retry_state : enums::RETRY_STATE_TIMEOUT);

@@ -122,6 +122,38 @@ TEST_P(NewRunScenarios, ARunTimeoutIsRetriedToo) {
             enums::WORKFLOW_EXECUTION_STATUS_RUNNING);
 }
 
+TEST_P(NewRunScenarios, CronRunsOnItsScheduleAndCarriesTheLastResult) {
+  auto request = h.StartRequest("nightly");
+  request.set_cron_schedule("*/5 * * * *");  // The clock starts at 22:13:20.
+  auto first = h.Start(request);
+  ASSERT_TRUE(first.ok());
+  h.Step();
+  EXPECT_EQ(h.Events("nightly")[0]
+                .workflow_execution_started_event_attributes()
+                .first_workflow_task_backoff()
+                .seconds(),
+            100);
+  EXPECT_TRUE(h.PollWorkflowTask(kTaskQueue, std::chrono::milliseconds(20)).task_token().empty());
+  h.Advance(seconds(100));
+  auto task = h.PollWorkflowTask();
+  ASSERT_FALSE(task.task_token().empty());
+  ASSERT_TRUE(h.CompleteWorkflowTask(task.task_token(), {CompleteWorkflow("\"run 1\"")}).ok());
+  h.Step();
+  auto events = h.Events("nightly");  // The next run, waiting for 22:20.
+  const auto& started = events[0].workflow_execution_started_event_attributes();
+  EXPECT_EQ(started.initiator(), enums::CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE);
+  EXPECT_EQ(started.continued_execution_run_id(), first->run_id());
+  EXPECT_EQ(started.last_completion_result().payloads(0).data(), "\"run 1\"");
+  EXPECT_EQ(started.first_workflow_task_backoff().seconds(), 300);
+  EXPECT_EQ(started.cron_schedule(), "*/5 * * * *");
+  h.Advance(seconds(300));
+  EXPECT_FALSE(h.PollWorkflowTask().task_token().empty());
+  // A terminated cron workflow stops.
+  ASSERT_TRUE(h.Terminate("nightly", "stop").ok());
+  EXPECT_EQ(h.Describe("nightly")->workflow_execution_info().status(),
+            enums::WORKFLOW_EXECUTION_STATUS_TERMINATED);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engine, NewRunScenarios, ::testing::Values(false, true),
                          [](const auto& p) { return p.param ? "Reopened" : "InProcess"; });
 
