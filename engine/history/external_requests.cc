@@ -10,6 +10,17 @@ namespace {
 
 namespace enums = temporal::api::enums::v1;
 
+// Whether the run belongs to the chain of runs (continue-as-new, retries, cron) that began with
+// `first_execution_run_id`, when the request names one.
+bool InChain(const MutableState& s, const std::string& first_execution_run_id) {
+  return first_execution_run_id.empty() ||
+         s.started().first_execution_run_id() == first_execution_run_id;
+}
+
+Status NotInChain() {
+  return NotFound("the workflow's current run is not of the chain the request names");
+}
+
 // Whether the run was asked to cancel, counting a request still buffered.
 bool CancelRequested(const MutableState& s) {
   if (s.cancel_requested_event_id() != 0) return true;
@@ -82,6 +93,7 @@ void HistoryEngine::RequestCancelFrom(
               [this, request, sender, done = std::move(done)](Result<LeasePtr> lease) mutable {
             if (!lease.ok()) return done(lease.status());
             MutableState& s = (*lease)->state();
+            if (!InChain(s, request.first_execution_run_id())) return done(NotInChain());
             // A second request changes nothing: the workflow has been asked already.
             if (CancelRequested(s)) {
               return done(wsv1::RequestCancelWorkflowExecutionResponse());
@@ -107,6 +119,7 @@ void HistoryEngine::Terminate(const storage::NamespaceRecord& ns,
               [this, request, done = std::move(done)](Result<LeasePtr> lease) mutable {
             if (!lease.ok()) return done(lease.status());
             MutableState& s = (*lease)->state();
+            if (!InChain(s, request.first_execution_run_id())) return done(NotInChain());
             RunMutation m(&s, options_.env->Now());
             ForceCloseWorkflowTask(m, request.identity());
             FlushBufferedEvents(m);

@@ -67,6 +67,22 @@ TEST_P(NewRunScenarios, ContinueAsNewFiveTimes) {
               current);
     previous = current;
   }
+  // Cancel and terminate name the chain by its first run.
+  wsv1::TerminateWorkflowExecutionRequest other_chain;
+  other_chain.set_namespace_("default");
+  other_chain.mutable_workflow_execution()->set_workflow_id("chain");
+  other_chain.set_first_execution_run_id("00000000-0000-0000-0000-000000000000");
+  EXPECT_EQ(Await<wsv1::TerminateWorkflowExecutionResponse>([&](auto done) {
+              h.frontend().TerminateWorkflowExecution(other_chain, done);
+            }).status().code(),
+            StatusCode::kNotFound);
+  wsv1::RequestCancelWorkflowExecutionRequest cancel;
+  cancel.set_namespace_("default");
+  cancel.mutable_workflow_execution()->set_workflow_id("chain");
+  cancel.set_first_execution_run_id(first);
+  EXPECT_TRUE(Await<wsv1::RequestCancelWorkflowExecutionResponse>([&](auto done) {
+                h.frontend().RequestCancelWorkflowExecution(cancel, done);
+              }).ok());
   auto task = h.PollWorkflowTask();
   ASSERT_TRUE(h.CompleteWorkflowTask(task.task_token(), {CompleteWorkflow("5")}).ok());
   EXPECT_EQ(h.Describe("chain")->workflow_execution_info().status(),
