@@ -380,6 +380,8 @@ class HistoryEngine {
 
   // Sends the run's waiting queries as legacy query tasks when no workflow task will carry them.
   void DispatchQueryTasksIfIdle(const MutableState& s);
+  // A query task row of the run on `queue` (no id or payload yet).
+  static storage::TaskRow RowFor(const MutableState& s, const std::string& queue);
 
   // Timers (timers_fired.cc).
   void FireTimer(const storage::TimerRow& row, std::function<void()> done);

@@ -84,6 +84,18 @@ std::vector<QueryRegistry::Query> QueryRegistry::Release(const RunId& run_id,
   return released;
 }
 
+bool QueryRegistry::Reroute(const std::string& query_id, const std::string& from,
+                            const std::string& to) {
+  std::lock_guard lock(mu_);
+  auto it = queries_.find(query_id);
+  if (it == queries_.end() || it->second.query.state != State::kTask ||
+      it->second.query.task_queue != from) {
+    return false;
+  }
+  it->second.query.task_queue = to;
+  return true;
+}
+
 std::optional<QueryRegistry::Query> QueryRegistry::Find(const std::string& query_id,
                                                         const std::string& task_queue) {
   std::lock_guard lock(mu_);

@@ -59,6 +59,10 @@ class QueryRegistry {
   // tasks: marked kTask on `task_queue`, and returned for matching.
   std::vector<Query> Release(const RunId& run_id, const std::string& task_queue);
 
+  // Moves a query task still waiting on `from` (a sticky queue whose worker did not take it in
+  // time) to `to`; false when it was taken or answered meanwhile.
+  bool Reroute(const std::string& query_id, const std::string& from, const std::string& to);
+
   // The query a legacy task names, if it still waits on that queue.
   std::optional<Query> Find(const std::string& query_id, const std::string& task_queue);
 

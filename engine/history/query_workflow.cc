@@ -62,6 +62,16 @@ void HistoryEngine::QueryWorkflow(const storage::NamespaceRecord& ns,
           });
 }
 
+storage::TaskRow HistoryEngine::RowFor(const MutableState& s, const std::string& queue) {
+  storage::TaskRow row;
+  row.namespace_id = NamespaceId(s.namespace_id());
+  row.task_queue = queue;
+  row.kind = storage::TaskKind::kWorkflow;
+  row.workflow_id = WorkflowId(s.workflow_id());
+  row.run_id = RunId(s.run_id());
+  return row;
+}
+
 void HistoryEngine::DispatchQueryTasksIfIdle(const MutableState& s) {
   const RunId run(s.run_id());
   if (!queries_.HasQueries(run)) return;
@@ -79,14 +89,22 @@ void HistoryEngine::DispatchQueryTasksIfIdle(const MutableState& s) {
                                        storage::TaskKind::kWorkflow);
   const std::string queue = use_sticky ? sticky.name() : s.started().task_queue().name();
   std::vector<storage::TaskRow> rows;
+  const std::string normal = s.started().task_queue().name();
   for (const auto& query : queries_.Release(run, queue)) {
-    storage::TaskRow row;
+    if (use_sticky && sticky.schedule_to_start_timeout() > 0) {
+      // A sticky worker that does not take the query in time loses it to the normal queue.
+      const auto after = std::chrono::nanoseconds(sticky.schedule_to_start_timeout());
+      options_.alarms->Set(
+          AlarmClock::Clock::now() + std::chrono::duration_cast<AlarmClock::Clock::duration>(after),
+          [this, id = query.id, from = queue, normal, row_template = RowFor(s, normal)]() mutable {
+            if (!queries_.Reroute(id, from, normal)) return;
+            row_template.task_id = -next_query_task_.fetch_add(1);
+            row_template.payload = id;
+            options_.matching->AddTasks({row_template});
+          });
+    }
+    storage::TaskRow row = RowFor(s, queue);
     row.task_id = -next_query_task_.fetch_add(1);  // Never stored: ids below the store's.
-    row.namespace_id = NamespaceId(s.namespace_id());
-    row.task_queue = queue;
-    row.kind = storage::TaskKind::kWorkflow;
-    row.workflow_id = WorkflowId(s.workflow_id());
-    row.run_id = run;
     row.payload = query.id;
     rows.push_back(std::move(row));
   }

@@ -170,6 +170,25 @@ TEST_P(QueryScenarios, AStickyWorkerGetsTheQueryWithoutHistory) {
   ASSERT_TRUE(answer.get().ok());
 }
 
+TEST_P(QueryScenarios, AQueryTheStickyWorkerDoesNotTakeMovesToTheNormalQueue) {
+  h.Start("q-7");
+  auto task = h.PollWorkflowTask();
+  wsv1::RespondWorkflowTaskCompletedRequest r;
+  r.set_namespace_("default");
+  r.set_task_token(task.task_token());
+  r.mutable_sticky_attributes()->mutable_worker_task_queue()->set_name("worker-8-sticky");
+  r.mutable_sticky_attributes()->mutable_schedule_to_start_timeout()->set_nanos(50'000'000);
+  ASSERT_TRUE(h.RespondCompleted(r).ok());
+  EXPECT_TRUE(h.PollWorkflowTask("worker-8-sticky", milliseconds(10), true).task_token().empty());
+  auto answer = Query("q-7");
+  // The sticky worker is gone; after 50 ms the query goes to the normal queue, with history.
+  auto query_task = h.PollWorkflowTask(kTaskQueue, milliseconds(2000));
+  ASSERT_TRUE(query_task.has_query());
+  EXPECT_GT(query_task.history().events_size(), 0);
+  ASSERT_TRUE(AnswerQueryTask(query_task.task_token(), "8").ok());
+  ASSERT_TRUE(answer.get().ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(Engine, QueryScenarios, ::testing::Values(false, true),
                          [](const auto& p) { return p.param ? "Reopened" : "InProcess"; });
 

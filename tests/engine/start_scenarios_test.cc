@@ -60,6 +60,13 @@ TEST_P(StartScenarios, ConflictPoliciesTowardARunningWorkflow) {
   ASSERT_TRUE(old.ok());
   EXPECT_EQ(old->workflow_execution_info().status(), enums::WORKFLOW_EXECUTION_STATUS_TERMINATED);
   EXPECT_EQ(h.Describe("dup")->workflow_execution_info().execution().run_id(), replaced->run_id());
+  // The deprecated reuse policy TERMINATE_IF_RUNNING (4) still does what it says.
+  r.set_request_id("fourth");
+  r.set_workflow_id_conflict_policy(enums::WORKFLOW_ID_CONFLICT_POLICY_UNSPECIFIED);
+  r.set_workflow_id_reuse_policy(static_cast<enums::WorkflowIdReusePolicy>(4));
+  auto fourth = h.Start(r);
+  ASSERT_TRUE(fourth.ok()) << fourth.status().ToString();
+  EXPECT_NE(fourth->run_id(), replaced->run_id());
 }
 
 TEST_P(StartScenarios, ReusePoliciesTowardAClosedWorkflow) {
