@@ -17,6 +17,11 @@ bool InChain(const MutableState& s, const std::string& first_execution_run_id) {
          s.started().first_execution_run_id() == first_execution_run_id;
 }
 
+// Whether a request made "to a child only" reaches a child of its sender.
+bool ReachesChild(const MutableState& s, bool child_only, const std::string& sender_workflow_id) {
+  return !child_only || s.started().parent_workflow_execution().workflow_id() == sender_workflow_id;
+}
+
 Status NotInChain() {
   return NotFound("the workflow's current run is not of the chain the request names");
 }
@@ -58,6 +63,10 @@ void HistoryEngine::SignalFrom(const storage::NamespaceRecord& ns,
               [this, request, sender, done = std::move(done)](Result<LeasePtr> lease) mutable {
             if (!lease.ok()) return done(lease.status());
             MutableState& s = (*lease)->state();
+            if (sender && !ReachesChild(s, sender->child_workflow_only,
+                                        sender->execution.workflow_id())) {
+              return done(NotFound("no such child workflow"));
+            }
             const auto& seen = s.pending().signal_request_ids();
             if (!request.request_id().empty() &&
                 std::find(seen.begin(), seen.end(), request.request_id()) != seen.end()) {
@@ -94,6 +103,10 @@ void HistoryEngine::RequestCancelFrom(
             if (!lease.ok()) return done(lease.status());
             MutableState& s = (*lease)->state();
             if (!InChain(s, request.first_execution_run_id())) return done(NotInChain());
+            if (sender && !ReachesChild(s, sender->child_workflow_only,
+                                        sender->execution.workflow_id())) {
+              return done(NotFound("no such child workflow"));
+            }
             // A second request changes nothing: the workflow has been asked already.
             if (CancelRequested(s)) {
               return done(wsv1::RequestCancelWorkflowExecutionResponse());

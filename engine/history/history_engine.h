@@ -190,6 +190,7 @@ class HistoryEngine {
   struct ExternalSender {
     temporal::api::common::v1::WorkflowExecution execution;
     int64_t initiated_event_id = 0;
+    bool child_workflow_only = false;  // The target must be a child of the sender.
   };
   void SignalFrom(const storage::NamespaceRecord& ns,
                   const wsv1::SignalWorkflowExecutionRequest& request,

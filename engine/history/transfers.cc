@@ -268,7 +268,12 @@ void HistoryEngine::RunTransfer(LeasePtr lease, const ArmedTimer& timer,
             done);
       };
       if (!ns) return record(NotFound("namespace " + target_ns + " not found"));
-      const ExternalSender sender{self, timer.ref()};
+      const bool child_only =
+          cancel ? event.request_cancel_external_workflow_execution_initiated_event_attributes()
+                       .child_workflow_only()
+                 : event.signal_external_workflow_execution_initiated_event_attributes()
+                       .child_workflow_only();
+      const ExternalSender sender{self, timer.ref(), child_only};
       if (cancel) {
         const auto& a = event.request_cancel_external_workflow_execution_initiated_event_attributes();
         wsv1::RequestCancelWorkflowExecutionRequest r;
