@@ -11,7 +11,7 @@
 // (on a store thread; it must not block), so that one caller thread can keep many operations
 // in flight and their transitions share group commits. Await() (await.h) waits for one.
 // Polls and history long polls wait up to their deadline; a poll whose caller has gone
-// (PollOptions::cancelled) never takes a task.
+// (PollOptions::cancelled) stops waiting at once and never takes a task.
 //
 // Thread-safety: every method may be called from any thread.
 #pragma once
@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "engine/common/alarm_clock.h"
+#include "engine/common/cancel_signal.h"
 #include "engine/history/history_engine.h"
 #include "engine/matching/matching.h"
 #include "engine/namespaces/namespace_registry.h"
@@ -57,8 +58,9 @@ using Callback = std::function<void(Result<T>)>;
 
 struct PollOptions {
   AlarmClock::Clock::time_point deadline = AlarmClock::Clock::time_point::max();
-  // Set by the caller's transport when the call ends early; a poll then takes no task.
-  std::shared_ptr<const std::atomic<bool>> cancelled;
+  // Cancelled by the caller's transport when the call ends early: a waiting poll then ends at
+  // once, and a poll takes no task after it.
+  std::shared_ptr<CancelSignal> cancelled;
 };
 
 class Frontend {

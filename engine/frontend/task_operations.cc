@@ -7,7 +7,7 @@ namespace endure::engine {
 namespace {
 
 bool Cancelled(const PollOptions& options) {
-  return options.cancelled && options.cancelled->load();
+  return options.cancelled && options.cancelled->cancelled();
 }
 
 // Adapts the history service's answer (cancel_requested, or just done) to a response type.
@@ -34,7 +34,7 @@ void Frontend::PollWorkflowTaskQueue(const wsv1::PollWorkflowTaskQueueRequest& r
 }
 
 void Frontend::PollWorkflowTasks(std::shared_ptr<const WorkflowPoll> poll) {
-  matching_->Poll(
+  const uint64_t wait = matching_->Poll(
       poll->ns->id, poll->request.task_queue().name(), storage::TaskKind::kWorkflow,
       poll->request.identity(), poll->options.deadline, [this, poll](std::optional<storage::TaskRow> task) {
         if (!task) {
@@ -58,6 +58,12 @@ void Frontend::PollWorkflowTasks(std::shared_ptr<const WorkflowPoll> poll) {
         }
         return true;
       });
+  if (wait != 0 && poll->options.cancelled) {
+    poll->options.cancelled->OnCancel([this, poll, wait] {
+      matching_->CancelPoll(poll->ns->id, poll->request.task_queue().name(),
+                            storage::TaskKind::kWorkflow, wait);
+    });
+  }
 }
 
 void Frontend::RespondWorkflowTaskCompleted(
@@ -95,7 +101,7 @@ void Frontend::PollActivityTaskQueue(const wsv1::PollActivityTaskQueueRequest& r
 }
 
 void Frontend::PollActivityTasks(std::shared_ptr<const ActivityPoll> poll) {
-  matching_->Poll(
+  const uint64_t wait = matching_->Poll(
       poll->ns->id, poll->request.task_queue().name(), storage::TaskKind::kActivity,
       poll->request.identity(), poll->options.deadline, [this, poll](std::optional<storage::TaskRow> task) {
         if (!task) {
@@ -115,6 +121,12 @@ void Frontend::PollActivityTasks(std::shared_ptr<const ActivityPoll> poll) {
             });
         return true;
       });
+  if (wait != 0 && poll->options.cancelled) {
+    poll->options.cancelled->OnCancel([this, poll, wait] {
+      matching_->CancelPoll(poll->ns->id, poll->request.task_queue().name(),
+                            storage::TaskKind::kActivity, wait);
+    });
+  }
 }
 
 void Frontend::RecordActivityTaskHeartbeat(

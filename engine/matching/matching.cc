@@ -35,9 +35,9 @@ void Matching::LoadLocked(const QueueKey& key, Queue& queue) {
   queue.loaded = true;
 }
 
-void Matching::Poll(const NamespaceId& namespace_id, const std::string& queue_name, TaskKind kind,
-                    const std::string& identity, AlarmClock::Clock::time_point deadline,
-                    PollCallback callback) {
+uint64_t Matching::Poll(const NamespaceId& namespace_id, const std::string& queue_name,
+                        TaskKind kind, const std::string& identity,
+                        AlarmClock::Clock::time_point deadline, PollCallback callback) {
   const QueueKey key{namespace_id.value(), queue_name, static_cast<int>(kind)};
   const auto now = AlarmClock::Clock::now();
   deadline = std::min(deadline, now + options_.max_poll_wait);
@@ -58,17 +58,34 @@ void Matching::Poll(const NamespaceId& namespace_id, const std::string& queue_na
         waiter.callback = std::move(callback);
         // Set under the lock: a match that removes the waiter first cancels this alarm.
         waiter.alarm = options_.alarms->Set(deadline, [this, key, id] { Expire(key, id); });
-        return;
+        return id;
       }
     }
   }
   if (!task) {
     callback(std::nullopt);
-    return;
+    return 0;
   }
   TaskRow copy = *task;
   // A poller that left between asking and receiving passes the task to the next one.
   if (!callback(std::move(task))) Offer(key, std::move(copy));
+  return 0;
+}
+
+void Matching::CancelPoll(const NamespaceId& namespace_id, const std::string& queue_name,
+                          TaskKind kind, uint64_t wait_id) {
+  if (wait_id == 0) return;
+  uint64_t alarm = 0;
+  {
+    std::lock_guard lock(mu_);
+    auto q = queues_.find({namespace_id.value(), queue_name, static_cast<int>(kind)});
+    if (q == queues_.end()) return;
+    auto w = q->second.waiters.find(wait_id);
+    if (w == q->second.waiters.end()) return;
+    alarm = w->second.alarm;
+  }
+  options_.alarms->Cancel(alarm);
+  Expire({namespace_id.value(), queue_name, static_cast<int>(kind)}, wait_id);
 }
 
 void Matching::Expire(const QueueKey& key, uint64_t waiter_id) {

@@ -55,9 +55,14 @@ class Matching {
   Matching(const Matching&) = delete;
   Matching& operator=(const Matching&) = delete;
 
-  void Poll(const NamespaceId& namespace_id, const std::string& queue, TaskKind kind,
-            const std::string& identity, AlarmClock::Clock::time_point deadline,
-            PollCallback callback);
+  // Returns the id of the wait it registered (0 when the poll was answered at once), for
+  // CancelPoll.
+  uint64_t Poll(const NamespaceId& namespace_id, const std::string& queue, TaskKind kind,
+                const std::string& identity, AlarmClock::Clock::time_point deadline,
+                PollCallback callback);
+  // Ends a waiting poll whose caller has gone: it is answered empty now, and takes no task.
+  void CancelPoll(const NamespaceId& namespace_id, const std::string& queue, TaskKind kind,
+                  uint64_t wait_id);
 
   // Tasks just committed (their task ids assigned).
   void AddTasks(const std::vector<TaskRow>& rows);

@@ -3,6 +3,7 @@
 // when its poller leaves; timers that came due while the engine was down fire once.
 #include <gtest/gtest.h>
 
+#include <future>
 #include <thread>
 
 #include "temporal/api/errordetails/v1/message.pb.h"
@@ -315,12 +316,35 @@ TEST_F(EngineRequests, ATaskIsNotLostWhenItsPollerLeaves) {
   r.mutable_task_queue()->set_name(kTaskQueue);
   PollOptions options;
   options.deadline = AlarmClock::Clock::now() + seconds(1);
-  options.cancelled = std::make_shared<std::atomic<bool>>(true);
+  options.cancelled = std::make_shared<CancelSignal>();
+  options.cancelled->Cancel();
   auto gone = Await<wsv1::PollWorkflowTaskQueueResponse>(
       [&](auto done) { h.frontend().PollWorkflowTaskQueue(r, options, done); });
   ASSERT_TRUE(gone.ok());
   EXPECT_TRUE(gone->task_token().empty());
   EXPECT_FALSE(h.PollWorkflowTask().task_token().empty());
+}
+
+TEST_F(EngineRequests, ACancelledPollEndsAtOnceAndTakesNothing) {
+  wsv1::PollActivityTaskQueueRequest r;
+  r.set_namespace_("default");
+  r.mutable_task_queue()->set_name(kTaskQueue);
+  PollOptions options;
+  options.deadline = AlarmClock::Clock::now() + seconds(60);
+  options.cancelled = std::make_shared<CancelSignal>();
+  std::promise<Result<wsv1::PollActivityTaskQueueResponse>> answered;
+  h.frontend().PollActivityTaskQueue(r, options, [&](auto p) { answered.set_value(std::move(p)); });
+  const auto before = std::chrono::steady_clock::now();
+  options.cancelled->Cancel();
+  auto response = answered.get_future().get();
+  EXPECT_LT(std::chrono::steady_clock::now() - before, seconds(5));
+  ASSERT_TRUE(response.ok());
+  EXPECT_TRUE(response->task_token().empty());
+  // The activity scheduled afterwards goes to a live poller, not the cancelled one.
+  h.Start("after-cancel");
+  auto task = h.PollWorkflowTask();
+  ASSERT_TRUE(h.CompleteWorkflowTask(task.task_token(), {ScheduleActivity("a", "Charge", seconds(30))}).ok());
+  EXPECT_FALSE(h.PollActivityTask().task_token().empty());
 }
 
 TEST_F(EngineRequests, EmptyPollIsTheDefaultMessage) {
