@@ -7,9 +7,12 @@
 // transition is durable; transitions of different runs share group commits. After a commit the
 // tasks it created go to matching and its timers to the timer queue.
 //
-// The operations are spread over files by subject: start_workflow.cc, external_requests.cc
-// (signal, cancel, terminate, describe), workflow_task_started.cc, workflow_task_completed.cc,
-// commands.cc, activity_tasks.cc, timers_fired.cc and history_reads.cc.
+// The operations are spread over files by subject: start_workflow.cc and new_runs.cc (starts,
+// conflict policies, continue-as-new, retries, cron), external_requests.cc (signal, cancel,
+// terminate, describe, reset sticky), workflow_tasks.cc, workflow_task_started.cc,
+// workflow_task_completed.cc, commands.cc and external_commands.cc, activity_tasks.cc,
+// timers_fired.cc, transfers.cc (work on other runs), query_workflow.cc, updates.cc and
+// history_reads.cc.
 //
 // Callbacks run on the store's acknowledger thread (or the caller's, for errors found before
 // any write) and must not block.
