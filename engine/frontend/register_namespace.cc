@@ -22,8 +22,7 @@ Result<wsv1::RegisterNamespaceResponse> RegisterNamespace(NamespaceRegistry& nam
       r.visibility_archival_state() == temporal::api::enums::v1::ARCHIVAL_STATE_ENABLED) {
     return InvalidArgument("archival is not available on this server");
   }
-  ENDURE_ASSIGN_OR_RETURN(auto record, namespaces.Register(std::move(info), std::move(config)));
-  (void)record;
+  ENDURE_RETURN_IF_ERROR(namespaces.Register(std::move(info), std::move(config)).status());
   return wsv1::RegisterNamespaceResponse();
 }
 

@@ -134,7 +134,6 @@ void HistoryEngine::RunTransfer(LeasePtr lease, const ArmedTimer& timer,
   auto own_ns = options_.namespaces->ById(NamespaceId(s.namespace_id()));
   if (!own_ns.ok()) return done();
   const std::string request_id = s.run_id() + ":" + std::to_string(timer.ref());
-  const bool running = s.status() == enums::WORKFLOW_EXECUTION_STATUS_RUNNING;
 
   switch (timer.kind()) {
     case kStartChild: {
@@ -363,7 +362,6 @@ void HistoryEngine::RunTransfer(LeasePtr lease, const ArmedTimer& timer,
       return finish();
     }
     default:
-      (void)running;
       return done();
   }
 }
