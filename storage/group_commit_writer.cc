@@ -13,9 +13,11 @@ constexpr size_t kOpenBatchWakeAt = 64;
 
 Result<std::unique_ptr<GroupCommitWriter>> GroupCommitWriter::Start(
     std::unique_ptr<sqlite::Connection> db, Env* env, int max_batch,
-    std::function<void()> before_batch, std::unique_ptr<WalSync> wal_sync) {
-  std::unique_ptr<GroupCommitWriter> writer(new GroupCommitWriter(
-      std::move(db), max_batch, std::move(before_batch), std::move(wal_sync)));
+    std::function<void()> before_batch, std::unique_ptr<WalSync> wal_sync,
+    CommitObserver on_commit) {
+  std::unique_ptr<GroupCommitWriter> writer(
+      new GroupCommitWriter(std::move(db), max_batch, std::move(before_batch), std::move(wal_sync),
+                            std::move(on_commit)));
   ENDURE_RETURN_IF_ERROR(writer->writer_.LoadSequences());
   writer->acknowledger_ = env->StartThread("endure-acks", [w = writer.get()] { w->Acknowledge(); });
   writer->thread_ = env->StartThread("endure-writer", [w = writer.get()] { w->Run(); });
@@ -24,12 +26,13 @@ Result<std::unique_ptr<GroupCommitWriter>> GroupCommitWriter::Start(
 
 GroupCommitWriter::GroupCommitWriter(std::unique_ptr<sqlite::Connection> db, int max_batch,
                                      std::function<void()> before_batch,
-                                     std::unique_ptr<WalSync> wal_sync)
+                                     std::unique_ptr<WalSync> wal_sync, CommitObserver on_commit)
     : db_(std::move(db)),
       writer_(db_.get()),
       max_batch_(max_batch < 1 ? 1 : static_cast<size_t>(max_batch)),
       before_batch_(std::move(before_batch)),
-      wal_sync_(std::move(wal_sync)) {}
+      wal_sync_(std::move(wal_sync)),
+      on_commit_(std::move(on_commit)) {}
 
 GroupCommitWriter::~GroupCommitWriter() {
   if (thread_ == nullptr) return;  // Never started.
@@ -101,6 +104,7 @@ size_t GroupCommitWriter::TakeQueued(std::vector<Pending>& batch) {
 }
 
 void GroupCommitWriter::CommitBatch(std::vector<Pending>& batch) {
+  const auto began = std::chrono::steady_clock::now();
   std::vector<Status> results(batch.size());
   std::vector<size_t> indexes(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) indexes[i] = i;
@@ -117,6 +121,7 @@ void GroupCommitWriter::CommitBatch(std::vector<Pending>& batch) {
     outcomes.committed.push_back(std::move(batch[i].committed));
   }
   outcomes.results = std::move(results);
+  outcomes.began = began;
   {
     std::lock_guard lock(outcomes_mu_);
     outcomes_.push_back(std::move(outcomes));
@@ -137,6 +142,11 @@ void GroupCommitWriter::Acknowledge() {
     acknowledger_idle_.store(false, std::memory_order_release);
     Status durable = Status::Ok();
     if (wal_sync_) durable = wal_sync_->Sync();
+    if (on_commit_ && durable.ok()) {
+      const auto now = std::chrono::steady_clock::now();
+      for (const Outcomes& outcomes : ready)
+        on_commit_(outcomes.callbacks.size(), now - outcomes.began);
+    }
     for (Outcomes& outcomes : ready) {
       for (size_t i = 0; i < outcomes.callbacks.size(); ++i) {
         Status& result = outcomes.results[i];

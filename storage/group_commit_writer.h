@@ -30,6 +30,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -46,6 +47,11 @@
 #include "storage/wal_sync.h"
 
 namespace endure::storage {
+
+// Told of each committed group once it is durable: how many transitions it held and how long it
+// took from BEGIN to the end of the WAL flush. Runs on the acknowledger thread; must be quick.
+using CommitObserver =
+    std::function<void(size_t transitions, std::chrono::steady_clock::duration latency)>;
 
 struct WriterStats {
   uint64_t transactions = 0;  // SQLite transactions committed.
@@ -64,7 +70,8 @@ class GroupCommitWriter {
   static Result<std::unique_ptr<GroupCommitWriter>> Start(std::unique_ptr<sqlite::Connection> db,
                                                           Env* env, int max_batch,
                                                           std::function<void()> before_batch,
-                                                          std::unique_ptr<WalSync> wal_sync);
+                                                          std::unique_ptr<WalSync> wal_sync,
+                                                          CommitObserver on_commit = nullptr);
   ~GroupCommitWriter();
   GroupCommitWriter(const GroupCommitWriter&) = delete;
   GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
@@ -90,10 +97,12 @@ class GroupCommitWriter {
     std::vector<Callback> callbacks;
     std::vector<Status> results;
     std::vector<Committed> committed;
+    std::chrono::steady_clock::time_point began;
   };
 
   GroupCommitWriter(std::unique_ptr<sqlite::Connection> db, int max_batch,
-                    std::function<void()> before_batch, std::unique_ptr<WalSync> wal_sync);
+                    std::function<void()> before_batch, std::unique_ptr<WalSync> wal_sync,
+                    CommitObserver on_commit);
   void Run();
   // Moves queued transitions into `batch` up to max_batch; returns how many. Holds mu_.
   size_t TakeQueued(std::vector<Pending>& batch);
@@ -110,6 +119,7 @@ class GroupCommitWriter {
   const size_t max_batch_;
   const std::function<void()> before_batch_;
   const std::unique_ptr<WalSync> wal_sync_;  // Used by the acknowledger only.
+  const CommitObserver on_commit_;           // Likewise.
   // True unless the acknowledger is flushing the WAL or running callbacks. While it is busy, the
   // writer's open batch takes in what arrives; once it is idle, the batch commits.
   std::atomic<bool> acknowledger_idle_{true};

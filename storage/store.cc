@@ -54,7 +54,8 @@ Result<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
   ENDURE_ASSIGN_OR_RETURN(
       auto writer, GroupCommitWriter::Start(std::move(db).value(), options.env,
                                             options.group_commit ? kMaxBatch : 1,
-                                            options.before_batch_for_testing, std::move(wal_sync)));
+                                            options.before_batch_for_testing, std::move(wal_sync),
+                                            options.on_commit));
   return std::unique_ptr<Store>(new Store(std::move(options), std::move(writer)));
 }
 

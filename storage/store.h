@@ -44,6 +44,8 @@ struct StoreOptions {
   // Caps the file at this many pages (of 4 KiB); a write past it fails with RESOURCE_EXHAUSTED.
   std::optional<int64_t> max_page_count;
   Env* env = Env::Default();
+  // Told of each durable group commit (the dev server's metrics); see group_commit_writer.h.
+  CommitObserver on_commit;
   // For tests only: runs on the writer thread before it takes each batch (a sync point).
   std::function<void()> before_batch_for_testing;
   // For tests only: the SQLite VFS of every connection (sqlite::FaultVfs::kName injects faults).

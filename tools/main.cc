@@ -2,6 +2,8 @@
 #include <CLI/CLI.hpp>
 
 #include "tools/db_command.h"
+#include "tools/server_command.h"
+#include "tools/workflow/workflow_commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Endure: Temporal's workflow engine in one process, on SQLite", "endure"};
@@ -9,6 +11,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "endure 0.1.0");
   int exit_code = 0;
   endure::tools::AddDbCommands(app, exit_code);
+  endure::tools::AddServerCommands(app, exit_code);
+  endure::tools::AddWorkflowCommands(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

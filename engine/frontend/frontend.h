@@ -109,6 +109,12 @@ class Frontend {
                      AlarmClock::Clock::time_point deadline,
                      Callback<wsv1::QueryWorkflowResponse> done);
 
+  // Not in Temporal's API: loads a closed run's recorded history (a JSON history file) as a new
+  // closed run of `workflow_id` (empty: the id the history names); answers its run id.
+  void ImportWorkflowExecution(const std::string& namespace_name, const std::string& workflow_id,
+                               const temporal::api::history::v1::History& history,
+                               Callback<std::string> done);
+
   // Visibility (visibility_operations.cc).
   void ListWorkflowExecutions(const wsv1::ListWorkflowExecutionsRequest& request,
                               Callback<wsv1::ListWorkflowExecutionsResponse> done);

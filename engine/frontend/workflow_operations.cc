@@ -73,6 +73,20 @@ void Frontend::ResetStickyTaskQueue(const wsv1::ResetStickyTaskQueueRequest& req
   });
 }
 
+void Frontend::ImportWorkflowExecution(const std::string& namespace_name,
+                                       const std::string& workflow_id,
+                                       const temporal::api::history::v1::History& history,
+                                       Callback<std::string> done) {
+  WithNamespace(*namespaces_, namespace_name, done, [&](const auto& ns) {
+    std::vector<history::HistoryEvent> events(history.events().begin(), history.events().end());
+    history_->ImportHistory(*ns, workflow_id, std::move(events),
+                            [done = std::move(done)](Result<RunId> run_id) {
+                              if (!run_id.ok()) return done(run_id.status());
+                              done(run_id->value());
+                            });
+  });
+}
+
 void Frontend::UpdateWorkflowExecution(const wsv1::UpdateWorkflowExecutionRequest& request,
                                        AlarmClock::Clock::time_point deadline,
                                        Callback<wsv1::UpdateWorkflowExecutionResponse> done) {

@@ -106,6 +106,11 @@ class HistoryEngine {
                             const wsv1::ResetStickyTaskQueueRequest& request,
                             Callback<wsv1::ResetStickyTaskQueueResponse> done);
 
+  // Imports a closed run's recorded history as a new closed run of `workflow_id` (empty: the id
+  // the history names), current for its workflow id unless one is running (import_history.cc).
+  void ImportHistory(const storage::NamespaceRecord& ns, std::string workflow_id,
+                     std::vector<HistoryEvent> events, Callback<RunId> done);
+
   // Workflow tasks. A matched task whose start cannot be recorded because the task is obsolete
   // (its run moved on) answers nullopt, and its row is deleted.
   void RecordWorkflowTaskStarted(const storage::TaskRow& task,

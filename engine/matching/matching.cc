@@ -47,8 +47,8 @@ uint64_t Matching::Poll(const NamespaceId& namespace_id, const std::string& queu
     if (!shut_down_) {
       Queue& queue = QueueLocked(key);
       queue.last_poll = now;
-      queue.pollers[identity] = std::chrono::time_point_cast<std::chrono::nanoseconds>(
-          std::chrono::system_clock::now());
+      queue.pollers[identity] =
+          std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
       if (!queue.backlog.empty()) {
         task = std::move(queue.backlog.begin()->second);
         queue.backlog.erase(queue.backlog.begin());
@@ -177,6 +177,17 @@ void Matching::Unload(const NamespaceId& namespace_id, const std::string& queue_
     options_.alarms->Cancel(waiter.alarm);
     waiter.callback(std::nullopt);
   }
+}
+
+std::vector<Matching::QueueStats> Matching::Stats() {
+  std::lock_guard lock(mu_);
+  std::vector<QueueStats> stats;
+  stats.reserve(queues_.size());
+  for (const auto& [key, queue] : queues_) {
+    stats.push_back({key.namespace_id, key.name, static_cast<TaskKind>(key.kind),
+                     queue.backlog.size(), queue.waiters.size()});
+  }
+  return stats;
 }
 
 void Matching::Shutdown() {

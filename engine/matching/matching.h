@@ -84,6 +84,16 @@ class Matching {
   std::vector<Poller> Pollers(const NamespaceId& namespace_id, const std::string& queue,
                               TaskKind kind);
 
+  // What each loaded queue holds now: its backlog and the polls waiting on it.
+  struct QueueStats {
+    std::string namespace_id;
+    std::string name;
+    TaskKind kind;
+    size_t backlog = 0;
+    size_t waiting_polls = 0;
+  };
+  std::vector<QueueStats> Stats();
+
   // A worker going away unloads its sticky queue: its waiting polls end empty and the queue no
   // longer counts as polled, so new workflow tasks go to the normal queue at once.
   void Unload(const NamespaceId& namespace_id, const std::string& queue, TaskKind kind);
