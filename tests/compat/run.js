@@ -320,7 +320,9 @@ async function runCase(c, shared) {
 function formatError(err) {
   if (!(err instanceof Error)) return String(err);
   let text;
-  if (err.code === 'ERR_ASSERTION') {
+  if (err.code === 'ERR_ASSERTION' && err.operator === '==') {
+    text = err.message; // assert.ok(value, message): the message says it all
+  } else if (err.code === 'ERR_ASSERTION') {
     const message = err.generatedMessage ? err.operator : err.message.split('\n')[0];
     text = `${message}: actual ${inspect(err.actual)}, expected ${inspect(err.expected)}`;
   } else {

@@ -181,6 +181,17 @@ void WalkValue(const Descriptor* type, Json& json, Direction direction, bool in_
     json = std::move(payloads);
   }
   if (json.is_object()) WalkMessage(type, json, direction);
+  if (direction == Direction::kToShorthand && json.is_object() &&
+      type == temporal::api::common::v1::Payloads::descriptor()) {
+    // Temporal's shorthand shows a Payloads as the bare array of its values.
+    const auto payloads = json.find("payloads");
+    if (json.empty()) {
+      json = Json::array();
+    } else if (json.size() == 1 && payloads != json.end() && payloads->is_array()) {
+      Json values = std::move(*payloads);
+      json = std::move(values);
+    }
+  }
 }
 
 void WalkMessage(const Descriptor* type, Json& json, Direction direction) {

@@ -12,7 +12,7 @@ const { assert, eventsOf, kinds, waitFor, assertEventIdsContiguous } = require('
 const transportErrors = [
   {
     why: 'the case kills the server: polls and calls fail until it is back',
-    test: (e) => /unavailable|transport|connect|refused|broken pipe|reset|h2 protocol|network error|error polling|poll/i.test(
+    test: (e) => /transport error|tcp connect error|connection refused|unavailable|broken pipe|connection reset|h2 protocol error|network error/i.test(
       `${e.message} ${JSON.stringify(e.meta || {}, (k, v) => (typeof v === 'bigint' ? String(v) : v))}`),
   },
 ];
