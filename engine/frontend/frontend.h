@@ -105,6 +105,10 @@ class Frontend {
   void PollWorkflowExecutionUpdate(const wsv1::PollWorkflowExecutionUpdateRequest& request,
                                    AlarmClock::Clock::time_point deadline,
                                    Callback<wsv1::PollWorkflowExecutionUpdateResponse> done);
+  // Update-with-start (multi_operation.cc).
+  void ExecuteMultiOperation(const wsv1::ExecuteMultiOperationRequest& request,
+                             AlarmClock::Clock::time_point deadline,
+                             Callback<wsv1::ExecuteMultiOperationResponse> done);
   void QueryWorkflow(const wsv1::QueryWorkflowRequest& request,
                      AlarmClock::Clock::time_point deadline,
                      Callback<wsv1::QueryWorkflowResponse> done);

@@ -138,6 +138,8 @@ void HistoryEngine::RecordQueryTaskStarted(const storage::TaskRow& task,
     *r.mutable_query() = query.query;
     // A sticky worker has the run in its cache; any other replays the whole history.
     const bool sticky_poll = task.task_queue != s.started().task_queue().name();
+    // Present even when empty: the SDKs take a task without a history for an unparseable one.
+    r.mutable_history();
     if (!sticky_poll) {
       const int64_t end = s.next_event_id();
       const int64_t last = std::min(end, 1 + options_.history_page_size);
@@ -164,9 +166,9 @@ void HistoryEngine::RecordQueryTaskStarted(const storage::TaskRow& task,
   });
 }
 
-void HistoryEngine::RespondQueryTaskCompleted(const storage::NamespaceRecord& ns,
-                                              const wsv1::RespondQueryTaskCompletedRequest& request,
-                                              Callback<wsv1::RespondQueryTaskCompletedResponse> done) {
+void HistoryEngine::RespondQueryTaskCompleted(
+    const storage::NamespaceRecord& ns, const wsv1::RespondQueryTaskCompletedRequest& request,
+    Callback<wsv1::RespondQueryTaskCompletedResponse> done) {
   auto token = DecodeTaskToken(request.task_token());
   if (!token.ok()) return done(token.status());
   if (token->kind() != TaskToken::KIND_QUERY) {

@@ -105,6 +105,13 @@ function createActivities(tag) {
       return 'not cancelled';
     },
 
+    // Runs for `ms` (the restart case kills the server meanwhile), announcing its start.
+    async sleepFor(ms) {
+      observe({ tag, started: true });
+      await Context.current().sleep(ms);
+      return ms;
+    },
+
     async recordCleanup(what) {
       observe({ tag, cleanup: what });
       return `cleaned ${what}`;

@@ -20,7 +20,7 @@ const { Client, Connection } = require('@temporalio/client');
 const { ServerProcess, tail } = require('./lib/server');
 const { createActivities } = require('./activities');
 
-const CASE_FILES = ['activities', 'messages', 'lifecycle', 'client', 'workers', 'restart'];
+const CASE_FILES = ['activities', 'messages', 'lifecycle', 'client', 'workers', 'restart', 'cli'];
 const CASE_TIMEOUT_MS = 60_000;
 // Forwarded SDK-core log lines are buffered (up to 100 ms) before they reach the logger, and a
 // worker shutting down logs after its case returned: a line still belongs to a case this long
@@ -135,7 +135,13 @@ async function main() {
   };
   process.on('SIGINT', () => {
     cleanup();
+    if (!opts.keep) fs.rmSync(tmpDir, { recursive: true, force: true });
     process.exit(130);
+  });
+  // A case that failed or timed out can leave a promise of its own (a query, a result) that
+  // rejects later; that must not end the run.
+  process.on('unhandledRejection', (err) => {
+    if (verbose) console.error(`  (late rejection, ignored: ${err && err.message})`);
   });
 
   const t0 = Date.now();
@@ -185,7 +191,8 @@ async function main() {
 
   const passed = results.filter((r) => r.ok).length;
   const failed = results.length - passed;
-  console.log(`compat: ${passed} passed, ${failed} failed (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  console.log(`compat: ran in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`compat: ${passed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);
 }
 
@@ -211,6 +218,10 @@ function makeContext(c, shared) {
     client: shared.client,
     get address() {
       return shared.server.address;
+    },
+    // The `endure` binary the server runs, for the CLI cases.
+    get endureBin() {
+      return shared.server.bin;
     },
     namespace: 'default',
     taskQueue,

@@ -11,7 +11,7 @@
 const wf = require('@temporalio/workflow');
 
 const {
-  proxyActivities, sleep, condition, setHandler, defineSignal, defineQuery, defineUpdate,
+  proxyActivities, proxyLocalActivities, getExternalWorkflowHandle, sleep, condition, setHandler, defineSignal, defineQuery, defineUpdate,
   CancellationScope, isCancellation, ActivityFailure, ApplicationFailure, TimeoutFailure,
   ChildWorkflowFailure, ActivityCancellationType, continueAsNew, workflowInfo, startChild,
   executeChild, patched, deprecatePatch, upsertSearchAttributes, upsertMemo,
@@ -104,6 +104,11 @@ async function cancelActivityWorkflow() {
   }
 }
 
+async function localActivityWorkflow(value) {
+  const local = proxyLocalActivities({ startToCloseTimeout: '5s' });
+  return await local.echo(value);
+}
+
 // ---- timers, signals, queries, updates ----------------------------------------------------
 
 async function timerWorkflow(ms) {
@@ -174,6 +179,20 @@ async function double(x) {
 
 async function failingWorkflow(message) {
   throw ApplicationFailure.create({ message, type: 'CompatFailure', details: [{ reason: 'test' }], nonRetryable: true });
+}
+
+// Fails (retryably) on its first attempt; the workflow's retry policy starts a second run.
+async function failsFirstAttempt() {
+  const { attempt } = workflowInfo();
+  if (attempt < 2) throw ApplicationFailure.retryable(`deliberate failure of attempt ${attempt}`, 'CompatRetry');
+  return attempt;
+}
+
+// Signals one workflow and cancels another, from workflow code.
+async function externalSignaller(signalId, cancelId) {
+  await getExternalWorkflowHandle(signalId).signal(addItem, 'from a workflow');
+  await getExternalWorkflowHandle(cancelId).cancel();
+  return 'done';
 }
 
 // Starts `waitForever` as a child under `policy` and completes as soon as the child started.
@@ -353,6 +372,12 @@ async function restartWorkflow(ms) {
   return [a, b, signalled];
 }
 
+// Waits on one long activity: the server is killed while it runs.
+async function longActivityWorkflow(ms) {
+  const a = proxyActivities({ startToCloseTimeout: '30s', retry: { maximumAttempts: 1 } });
+  return await a.sleepFor(ms);
+}
+
 async function manyWorkflow(i) {
   const v = await acts.echo(i);
   await sleep(100);
@@ -360,10 +385,10 @@ async function manyWorkflow(i) {
 }
 
 module.exports = {
-  retryingActivity, nonRetryableActivity, heartbeatDetailsWorkflow, heartbeatTimeoutWorkflow,
+  localActivityWorkflow, failsFirstAttempt, externalSignaller, retryingActivity, nonRetryableActivity, heartbeatDetailsWorkflow, heartbeatTimeoutWorkflow,
   cancelActivityWorkflow, timerWorkflow, signalCollector, queryable, updatable, waitForever,
   double, failingWorkflow, parentWithPolicy, parentAwaitingChildren, counter, cancellableWithCleanup,
   quick, echoActivity, signalsUntil, attributesWorkflow, patchedWorkflow, patchedWorkflowOld,
   patchedWorkflowDeprecated, replaySubject, replaySubjectChanged, multiStep, whoRuns,
-  killedWorkerWorkflow, restartWorkflow, manyWorkflow,
+  killedWorkerWorkflow, restartWorkflow, longActivityWorkflow, manyWorkflow,
 };

@@ -84,6 +84,7 @@ ENDURE_SERVE(Async, ResetStickyTaskQueue)
 ENDURE_SERVE(Waiting, UpdateWorkflowExecution)
 ENDURE_SERVE(Waiting, PollWorkflowExecutionUpdate)
 ENDURE_SERVE(Waiting, QueryWorkflow)
+ENDURE_SERVE(Waiting, ExecuteMultiOperation)
 
 ENDURE_SERVE(Async, ListWorkflowExecutions)
 ENDURE_SERVE(Async, CountWorkflowExecutions)

@@ -39,6 +39,7 @@ class WorkflowServiceAdapter final : public wsv1::WorkflowService::CallbackServi
   ENDURE_RPC(UpdateWorkflowExecution);
   ENDURE_RPC(PollWorkflowExecutionUpdate);
   ENDURE_RPC(QueryWorkflow);
+  ENDURE_RPC(ExecuteMultiOperation);
   // Visibility.
   ENDURE_RPC(ListWorkflowExecutions);
   ENDURE_RPC(CountWorkflowExecutions);

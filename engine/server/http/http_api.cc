@@ -136,6 +136,7 @@ std::unordered_map<std::string, Operation> Operations() {
       ENDURE_WORKFLOW_OP(UpdateWorkflowExecution),
       ENDURE_WORKFLOW_OP(PollWorkflowExecutionUpdate),
       ENDURE_WORKFLOW_OP(QueryWorkflow),
+      ENDURE_WORKFLOW_OP(ExecuteMultiOperation),
       ENDURE_WORKFLOW_OP(ListWorkflowExecutions),
       ENDURE_WORKFLOW_OP(CountWorkflowExecutions),
       ENDURE_WORKFLOW_OP(GetSearchAttributes),

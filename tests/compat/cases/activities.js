@@ -58,6 +58,20 @@ module.exports = [
     },
   },
   {
+    name: 'local activity',
+    async run(ctx) {
+      await ctx.makeWorker();
+      const id = ctx.id();
+      assert.equal(await ctx.client.workflow.execute('localActivityWorkflow', { taskQueue: ctx.taskQueue, workflowId: id, args: ['la'] }), 'la');
+      // A local activity leaves a marker, no activity events.
+      const history = await ctx.client.workflow.getHandle(id).fetchHistory();
+      const markers = eventsOf(history, 'markerRecorded');
+      assert.equal(markers.length, 1);
+      assert.equal(markers[0].markerName, 'core_local_activity');
+      assert.ok(!kinds(history).includes('activityTaskScheduled'));
+    },
+  },
+  {
     name: 'heartbeat details reach the next attempt',
     async run(ctx) {
       await ctx.makeWorker();

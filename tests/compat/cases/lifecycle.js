@@ -4,8 +4,10 @@
 
 const {
   WorkflowFailedError, WorkflowContinuedAsNewError, CancelledFailure, TerminatedFailure, ApplicationFailure,
-  WorkflowNotFoundError,
+  WorkflowNotFoundError, TimeoutFailure,
 } = require('@temporalio/client');
+
+const CONTINUE_AS_NEW_INITIATOR_RETRY = 2;
 const {
   assert, eventsOf, kinds, waitFor, sleep, rejects, listAll, num, assertEventIdsContiguous,
 } = require('../lib/util');
@@ -117,6 +119,61 @@ module.exports = [
       });
       const statuses = runs.map((r) => r.status.name).sort();
       assert.deepEqual(statuses, ['COMPLETED', 'CONTINUED_AS_NEW', 'CONTINUED_AS_NEW', 'CONTINUED_AS_NEW']);
+    },
+  },
+  {
+    name: 'workflow retry policy',
+    async run(ctx) {
+      await ctx.makeWorker();
+      const id = ctx.id();
+      const handle = await ctx.client.workflow.start('failsFirstAttempt', {
+        taskQueue: ctx.taskQueue, workflowId: id, retry: { initialInterval: '100ms', maximumAttempts: 3 },
+      });
+      assert.equal(await handle.result(), 2, 'result() follows the retry to the run that succeeded');
+      const first = ctx.client.workflow.getHandle(id, handle.firstExecutionRunId, { followRuns: false });
+      assert.equal((await first.describe()).status.name, 'FAILED');
+      const failed = eventsOf(await first.fetchHistory(), 'workflowExecutionFailed');
+      assert.equal(failed.length, 1);
+      assert.ok(failed[0].newExecutionRunId, 'WorkflowExecutionFailed.newExecutionRunId names the retry');
+      const second = ctx.client.workflow.getHandle(id, failed[0].newExecutionRunId);
+      const started = eventsOf(await second.fetchHistory(), 'workflowExecutionStarted')[0];
+      assert.equal(started.attempt, 2);
+      assert.equal(started.initiator, CONTINUE_AS_NEW_INITIATOR_RETRY, 'initiator RETRY');
+      assert.equal(started.continuedExecutionRunId, handle.firstExecutionRunId);
+      assert.equal(started.firstExecutionRunId, handle.firstExecutionRunId);
+      assert.match(started.continuedFailure && started.continuedFailure.message, /deliberate failure of attempt 1/);
+    },
+  },
+  {
+    name: 'workflow execution timeout',
+    async run(ctx) {
+      await ctx.makeWorker();
+      const id = ctx.id();
+      const handle = await ctx.client.workflow.start('waitForever', { taskQueue: ctx.taskQueue, workflowId: id, workflowExecutionTimeout: '1s' });
+      const err = await rejects(handle.result(), WorkflowFailedError, 'result of a timed-out workflow');
+      assert.ok(err.cause instanceof TimeoutFailure, `cause is ${err.cause && err.cause.name}`);
+      assert.equal((await handle.describe()).status.name, 'TIMED_OUT');
+      assert.equal(kinds(await handle.fetchHistory()).at(-1), 'workflowExecutionTimedOut');
+    },
+  },
+  {
+    name: 'signal and cancel an external workflow from a workflow',
+    async run(ctx) {
+      await ctx.makeWorker();
+      const signalled = await ctx.client.workflow.start('signalCollector', { taskQueue: ctx.taskQueue, workflowId: ctx.id('target'), args: [1] });
+      const cancelled = await ctx.client.workflow.start('waitForever', { taskQueue: ctx.taskQueue, workflowId: ctx.id('victim') });
+      const id = ctx.id();
+      assert.equal(await ctx.client.workflow.execute('externalSignaller', {
+        taskQueue: ctx.taskQueue, workflowId: id, args: [signalled.workflowId, cancelled.workflowId],
+      }), 'done');
+      assert.deepEqual(await signalled.result(), ['from a workflow']);
+      await rejects(cancelled.result(), WorkflowFailedError, 'result of the cancelled workflow');
+      assert.equal((await cancelled.describe()).status.name, 'CANCELLED');
+      const k = kinds(await ctx.client.workflow.getHandle(id).fetchHistory());
+      for (const kind of ['signalExternalWorkflowExecutionInitiated', 'externalWorkflowExecutionSignaled',
+        'requestCancelExternalWorkflowExecutionInitiated', 'externalWorkflowExecutionCancelRequested']) {
+        assert.ok(k.includes(kind), `history has ${kind}: ${k.join(',')}`);
+      }
     },
   },
   {

@@ -3,6 +3,7 @@
 
 const {
   QueryNotRegisteredError, WorkflowUpdateFailedError, WorkflowUpdateStage, WorkflowNotFoundError,
+  WithStartWorkflowOperation,
 } = require('@temporalio/client');
 const {
   assert, eventsOf, kinds, sleep, waitFor, num, rejects, assertEventIdsContiguous,
@@ -135,6 +136,27 @@ module.exports = [
       assert.equal(completed.length, 3, `completed updates: ${completed.length}`);
       assert.ok(accepted.some((a) => a.protocolInstanceId === 'upd-fixed' || (a.acceptedRequest && a.acceptedRequest.meta.updateId === 'upd-fixed')));
       assert.ok(!kinds(history).includes('workflowExecutionUpdateRejected'), 'rejections are not in history');
+    },
+  },
+  {
+    // Update-with-start (the SDK's WithStartWorkflowOperation) travels as one
+    // ExecuteMultiOperation call: the start and the update succeed or fail together.
+    name: 'update-with-start',
+    async run(ctx) {
+      await ctx.makeWorker();
+      const id = ctx.id();
+      const op = () => new WithStartWorkflowOperation('updatable', {
+        taskQueue: ctx.taskQueue, workflowId: id, workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      const first = op();
+      assert.equal(await ctx.client.workflow.executeUpdateWithStart('add', { args: [4], startWorkflowOperation: first }), 4, 'started, then updated');
+      const handle = await first.workflowHandle();
+      // The second finds the run open (USE_EXISTING) and only updates it.
+      const second = op();
+      assert.equal(await ctx.client.workflow.executeUpdateWithStart('add', { args: [6], startWorkflowOperation: second }), 10);
+      assert.equal((await second.workflowHandle()).firstExecutionRunId, handle.firstExecutionRunId, 'same run');
+      await handle.signal('finish');
+      assert.equal(await handle.result(), 10);
     },
   },
 ];

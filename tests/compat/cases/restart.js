@@ -5,6 +5,7 @@
 // same to them).
 
 const { assert, eventsOf, kinds, waitFor, assertEventIdsContiguous } = require('../lib/util');
+const { observations } = require('../activities');
 
 // While the server is down the SDK's core logs failed polls and calls at WARN. The case causes
 // that on purpose; only lines about reaching the server are let through, and only while this
@@ -30,8 +31,13 @@ module.exports = [
       const handle = await ctx.client.workflow.start('restartWorkflow', { taskQueue: ctx.taskQueue, workflowId: id, args: [3000] });
       const waitingId = ctx.id('waiting');
       const waiting = await ctx.client.workflow.start('signalCollector', { taskQueue: ctx.taskQueue, workflowId: waitingId, args: [1] });
+      // An activity that runs through the crash: it completes after the restart, with the task
+      // token it got before, and maximumAttempts 1 means a lost start would fail the workflow.
+      const longId = ctx.id('activity');
+      const long = await ctx.client.workflow.start('longActivityWorkflow', { taskQueue: ctx.taskQueue, workflowId: longId, args: [2500] });
       await waitFor('TimerStarted', async () => kinds(await handle.fetchHistory()).includes('timerStarted'));
       await waitFor('waiting workflow ran its first task', async () => kinds(await waiting.fetchHistory()).includes('workflowTaskCompleted'));
+      await waitFor('long activity running', () => (observations.get(longId) || []).some((o) => o.started));
 
       const portBefore = ctx.address;
       const exit = await ctx.restartServer({ kill: true });
@@ -51,6 +57,10 @@ module.exports = [
       assert.deepEqual(await handle.result(), ['before', 'after', 'after restart']);
       await waiting.signal('addItem', 'w');
       assert.deepEqual(await waiting.result(), ['w']);
+      assert.equal(await long.result(), 2500, 'the activity running through the crash completed it');
+      const longStarted = eventsOf(await long.fetchHistory(), 'activityTaskStarted');
+      assert.equal(longStarted.length, 1);
+      assert.equal(longStarted[0].attempt, 1, 'completed by the attempt started before the crash');
 
       const history = await handle.fetchHistory();
       assertEventIdsContiguous(history);

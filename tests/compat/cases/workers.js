@@ -13,6 +13,7 @@ const TASK_QUEUE_KIND_NORMAL = 1;
 const TASK_QUEUE_KIND_STICKY = 2;
 // TimeoutType in a Failure's timeoutFailureInfo.
 const TIMEOUT_TYPE_START_TO_CLOSE = 1;
+const PENDING_ACTIVITY_STATE_STARTED = 2;
 
 // A copy of `history` whose workflow type is `type`: replaying it runs that function instead,
 // which is how the cases simulate deploying changed code without a second bundle.
@@ -160,6 +161,12 @@ module.exports = [
         const id = ctx.id();
         const handle = await ctx.client.workflow.start('killedWorkerWorkflow', { taskQueue: ctx.taskQueue, workflowId: id });
         await waitFor('second activity running on the child', () => out.includes('slowOnChild started'), { timeoutMs: 20_000 });
+        // Describe shows the running attempt (an ActivityTaskStarted is not written yet).
+        const pending = (await handle.describe()).raw.pendingActivities || [];
+        assert.equal(pending.length, 1, 'one pending activity');
+        assert.equal(pending[0].activityType.name, 'slowOnChild');
+        assert.equal(pending[0].state, PENDING_ACTIVITY_STATE_STARTED, 'pending activity state STARTED');
+        assert.equal(pending[0].attempt, 1);
         child.kill('SIGKILL');
         assert.equal((await exited).signal, 'SIGKILL');
 
