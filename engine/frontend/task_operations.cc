@@ -36,7 +36,8 @@ void Frontend::PollWorkflowTaskQueue(const wsv1::PollWorkflowTaskQueueRequest& r
 void Frontend::PollWorkflowTasks(std::shared_ptr<const WorkflowPoll> poll) {
   const uint64_t wait = matching_->Poll(
       poll->ns->id, poll->request.task_queue().name(), storage::TaskKind::kWorkflow,
-      poll->request.identity(), poll->options.deadline, [this, poll](std::optional<storage::TaskRow> task) {
+      poll->request.identity(), poll->options.deadline,
+      [this, poll](std::optional<storage::TaskRow> task) {
         if (!task) {
           poll->done(wsv1::PollWorkflowTaskQueueResponse());  // Empty: all fields default.
           return true;
@@ -59,9 +60,13 @@ void Frontend::PollWorkflowTasks(std::shared_ptr<const WorkflowPoll> poll) {
         return true;
       });
   if (wait != 0 && poll->options.cancelled) {
-    poll->options.cancelled->OnCancel([this, poll, wait] {
-      matching_->CancelPoll(poll->ns->id, poll->request.task_queue().name(),
-                            storage::TaskKind::kWorkflow, wait);
+    // A weak reference: the signal belongs to the poll, and a strong one would keep both alive
+    // for ever. Once the poll is answered there is nothing left to cancel.
+    poll->options.cancelled->OnCancel([this, weak = std::weak_ptr(poll), wait] {
+      if (auto p = weak.lock()) {
+        matching_->CancelPoll(p->ns->id, p->request.task_queue().name(),
+                              storage::TaskKind::kWorkflow, wait);
+      }
     });
   }
 }
@@ -69,16 +74,18 @@ void Frontend::PollWorkflowTasks(std::shared_ptr<const WorkflowPoll> poll) {
 void Frontend::RespondWorkflowTaskCompleted(
     const wsv1::RespondWorkflowTaskCompletedRequest& request,
     Callback<wsv1::RespondWorkflowTaskCompletedResponse> done) {
-  WithNamespace(*namespaces_, request.namespace_(), done, [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
-    history_->RespondWorkflowTaskCompleted(*ns, request, std::move(done));
-  });
+  WithNamespace(*namespaces_, request.namespace_(), done,
+                [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
+                  history_->RespondWorkflowTaskCompleted(*ns, request, std::move(done));
+                });
 }
 
 void Frontend::RespondWorkflowTaskFailed(const wsv1::RespondWorkflowTaskFailedRequest& request,
                                          Callback<wsv1::RespondWorkflowTaskFailedResponse> done) {
-  WithNamespace(*namespaces_, request.namespace_(), done, [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
-    history_->RespondWorkflowTaskFailed(*ns, request, std::move(done));
-  });
+  WithNamespace(*namespaces_, request.namespace_(), done,
+                [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
+                  history_->RespondWorkflowTaskFailed(*ns, request, std::move(done));
+                });
 }
 
 void Frontend::RespondQueryTaskCompleted(const wsv1::RespondQueryTaskCompletedRequest& request,
@@ -103,7 +110,8 @@ void Frontend::PollActivityTaskQueue(const wsv1::PollActivityTaskQueueRequest& r
 void Frontend::PollActivityTasks(std::shared_ptr<const ActivityPoll> poll) {
   const uint64_t wait = matching_->Poll(
       poll->ns->id, poll->request.task_queue().name(), storage::TaskKind::kActivity,
-      poll->request.identity(), poll->options.deadline, [this, poll](std::optional<storage::TaskRow> task) {
+      poll->request.identity(), poll->options.deadline,
+      [this, poll](std::optional<storage::TaskRow> task) {
         if (!task) {
           poll->done(wsv1::PollActivityTaskQueueResponse());
           return true;
@@ -122,9 +130,13 @@ void Frontend::PollActivityTasks(std::shared_ptr<const ActivityPoll> poll) {
         return true;
       });
   if (wait != 0 && poll->options.cancelled) {
-    poll->options.cancelled->OnCancel([this, poll, wait] {
-      matching_->CancelPoll(poll->ns->id, poll->request.task_queue().name(),
-                            storage::TaskKind::kActivity, wait);
+    // A weak reference: the signal belongs to the poll, and a strong one would keep both alive
+    // for ever. Once the poll is answered there is nothing left to cancel.
+    poll->options.cancelled->OnCancel([this, weak = std::weak_ptr(poll), wait] {
+      if (auto p = weak.lock()) {
+        matching_->CancelPoll(p->ns->id, p->request.task_queue().name(),
+                              storage::TaskKind::kActivity, wait);
+      }
     });
   }
 }
@@ -132,101 +144,118 @@ void Frontend::PollActivityTasks(std::shared_ptr<const ActivityPoll> poll) {
 void Frontend::RecordActivityTaskHeartbeat(
     const wsv1::RecordActivityTaskHeartbeatRequest& request,
     Callback<wsv1::RecordActivityTaskHeartbeatResponse> done) {
-  WithNamespace(*namespaces_, request.namespace_(), done, [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
-    auto ref = history::HistoryEngine::ActivityRefFromToken(*ns, request.task_token());
-    if (!ref.ok()) return done(ref.status());
-    history_->RecordActivityTaskHeartbeat(*ns, std::move(*ref), request.details(), std::move(done));
-  });
+  WithNamespace(*namespaces_, request.namespace_(), done,
+                [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
+                  auto ref =
+                      history::HistoryEngine::ActivityRefFromToken(*ns, request.task_token());
+                  if (!ref.ok()) return done(ref.status());
+                  history_->RecordActivityTaskHeartbeat(*ns, std::move(*ref), request.details(),
+                                                        std::move(done));
+                });
 }
 
 void Frontend::RecordActivityTaskHeartbeatById(
     const wsv1::RecordActivityTaskHeartbeatByIdRequest& request,
     Callback<wsv1::RecordActivityTaskHeartbeatByIdResponse> done) {
-  WithNamespace(*namespaces_, request.namespace_(), done, [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
-    auto ref = history_->ActivityRefById(*ns, request.workflow_id(), request.run_id(),
-                                         request.activity_id());
-    if (!ref.ok()) return done(ref.status());
-    history_->RecordActivityTaskHeartbeat(
-        *ns, std::move(*ref), request.details(),
-        [done = std::move(done)](Result<wsv1::RecordActivityTaskHeartbeatResponse> r) {
-          if (!r.ok()) return done(r.status());
-          wsv1::RecordActivityTaskHeartbeatByIdResponse response;
-          response.set_cancel_requested(r->cancel_requested());
-          done(std::move(response));
-        });
-  });
+  WithNamespace(
+      *namespaces_, request.namespace_(), done,
+      [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
+        auto ref = history_->ActivityRefById(*ns, request.workflow_id(), request.run_id(),
+                                             request.activity_id());
+        if (!ref.ok()) return done(ref.status());
+        history_->RecordActivityTaskHeartbeat(
+            *ns, std::move(*ref), request.details(),
+            [done = std::move(done)](Result<wsv1::RecordActivityTaskHeartbeatResponse> r) {
+              if (!r.ok()) return done(r.status());
+              wsv1::RecordActivityTaskHeartbeatByIdResponse response;
+              response.set_cancel_requested(r->cancel_requested());
+              done(std::move(response));
+            });
+      });
 }
 
 void Frontend::RespondActivityTaskCompleted(
     const wsv1::RespondActivityTaskCompletedRequest& request,
     Callback<wsv1::RespondActivityTaskCompletedResponse> done) {
-  WithNamespace(*namespaces_, request.namespace_(), done, [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
-    auto ref = history::HistoryEngine::ActivityRefFromToken(*ns, request.task_token());
-    if (!ref.ok()) return done(ref.status());
-    history_->RespondActivityTaskCompleted(*ns, std::move(*ref), request.result(),
-                                           request.identity(), Answer(std::move(done)));
-  });
+  WithNamespace(
+      *namespaces_, request.namespace_(), done,
+      [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
+        auto ref = history::HistoryEngine::ActivityRefFromToken(*ns, request.task_token());
+        if (!ref.ok()) return done(ref.status());
+        history_->RespondActivityTaskCompleted(*ns, std::move(*ref), request.result(),
+                                               request.identity(), Answer(std::move(done)));
+      });
 }
 
 void Frontend::RespondActivityTaskCompletedById(
     const wsv1::RespondActivityTaskCompletedByIdRequest& request,
     Callback<wsv1::RespondActivityTaskCompletedByIdResponse> done) {
-  WithNamespace(*namespaces_, request.namespace_(), done, [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
-    auto ref = history_->ActivityRefById(*ns, request.workflow_id(), request.run_id(),
-                                         request.activity_id());
-    if (!ref.ok()) return done(ref.status());
-    history_->RespondActivityTaskCompleted(*ns, std::move(*ref), request.result(),
-                                           request.identity(), Answer(std::move(done)));
-  });
+  WithNamespace(*namespaces_, request.namespace_(), done,
+                [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
+                  auto ref = history_->ActivityRefById(*ns, request.workflow_id(), request.run_id(),
+                                                       request.activity_id());
+                  if (!ref.ok()) return done(ref.status());
+                  history_->RespondActivityTaskCompleted(*ns, std::move(*ref), request.result(),
+                                                         request.identity(),
+                                                         Answer(std::move(done)));
+                });
 }
 
 void Frontend::RespondActivityTaskFailed(const wsv1::RespondActivityTaskFailedRequest& request,
                                          Callback<wsv1::RespondActivityTaskFailedResponse> done) {
-  WithNamespace(*namespaces_, request.namespace_(), done, [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
-    auto ref = history::HistoryEngine::ActivityRefFromToken(*ns, request.task_token());
-    if (!ref.ok()) return done(ref.status());
-    history_->RespondActivityTaskFailed(
-        *ns, std::move(*ref), request.failure(),
-        request.has_last_heartbeat_details() ? &request.last_heartbeat_details() : nullptr,
-        request.identity(), Answer(std::move(done)));
-  });
+  WithNamespace(
+      *namespaces_, request.namespace_(), done,
+      [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
+        auto ref = history::HistoryEngine::ActivityRefFromToken(*ns, request.task_token());
+        if (!ref.ok()) return done(ref.status());
+        history_->RespondActivityTaskFailed(
+            *ns, std::move(*ref), request.failure(),
+            request.has_last_heartbeat_details() ? &request.last_heartbeat_details() : nullptr,
+            request.identity(), Answer(std::move(done)));
+      });
 }
 
 void Frontend::RespondActivityTaskFailedById(
     const wsv1::RespondActivityTaskFailedByIdRequest& request,
     Callback<wsv1::RespondActivityTaskFailedByIdResponse> done) {
-  WithNamespace(*namespaces_, request.namespace_(), done, [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
-    auto ref = history_->ActivityRefById(*ns, request.workflow_id(), request.run_id(),
-                                         request.activity_id());
-    if (!ref.ok()) return done(ref.status());
-    history_->RespondActivityTaskFailed(
-        *ns, std::move(*ref), request.failure(),
-        request.has_last_heartbeat_details() ? &request.last_heartbeat_details() : nullptr,
-        request.identity(), Answer(std::move(done)));
-  });
+  WithNamespace(*namespaces_, request.namespace_(), done,
+                [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
+                  auto ref = history_->ActivityRefById(*ns, request.workflow_id(), request.run_id(),
+                                                       request.activity_id());
+                  if (!ref.ok()) return done(ref.status());
+                  history_->RespondActivityTaskFailed(*ns, std::move(*ref), request.failure(),
+                                                      request.has_last_heartbeat_details()
+                                                          ? &request.last_heartbeat_details()
+                                                          : nullptr,
+                                                      request.identity(), Answer(std::move(done)));
+                });
 }
 
 void Frontend::RespondActivityTaskCanceled(
     const wsv1::RespondActivityTaskCanceledRequest& request,
     Callback<wsv1::RespondActivityTaskCanceledResponse> done) {
-  WithNamespace(*namespaces_, request.namespace_(), done, [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
-    auto ref = history::HistoryEngine::ActivityRefFromToken(*ns, request.task_token());
-    if (!ref.ok()) return done(ref.status());
-    history_->RespondActivityTaskCanceled(*ns, std::move(*ref), request.details(),
-                                          request.identity(), Answer(std::move(done)));
-  });
+  WithNamespace(
+      *namespaces_, request.namespace_(), done,
+      [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
+        auto ref = history::HistoryEngine::ActivityRefFromToken(*ns, request.task_token());
+        if (!ref.ok()) return done(ref.status());
+        history_->RespondActivityTaskCanceled(*ns, std::move(*ref), request.details(),
+                                              request.identity(), Answer(std::move(done)));
+      });
 }
 
 void Frontend::RespondActivityTaskCanceledById(
     const wsv1::RespondActivityTaskCanceledByIdRequest& request,
     Callback<wsv1::RespondActivityTaskCanceledByIdResponse> done) {
-  WithNamespace(*namespaces_, request.namespace_(), done, [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
-    auto ref = history_->ActivityRefById(*ns, request.workflow_id(), request.run_id(),
-                                         request.activity_id());
-    if (!ref.ok()) return done(ref.status());
-    history_->RespondActivityTaskCanceled(*ns, std::move(*ref), request.details(),
-                                          request.identity(), Answer(std::move(done)));
-  });
+  WithNamespace(*namespaces_, request.namespace_(), done,
+                [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
+                  auto ref = history_->ActivityRefById(*ns, request.workflow_id(), request.run_id(),
+                                                       request.activity_id());
+                  if (!ref.ok()) return done(ref.status());
+                  history_->RespondActivityTaskCanceled(*ns, std::move(*ref), request.details(),
+                                                        request.identity(),
+                                                        Answer(std::move(done)));
+                });
 }
 
 }  // namespace endure::engine
