@@ -5,9 +5,13 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
+#include <google/protobuf/unknown_field_set.h>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+
+#include <set>
 
 #include "engine/server/dev_server.h"
 #include "google/rpc/status.pb.h"
@@ -187,6 +191,68 @@ TEST_F(DevServerTest, ServesHealthAndReflection) {
   for (const auto& slice : slices)
     bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
   EXPECT_EQ(bytes, std::string("\x08\x01", 2));
+}
+
+// Reads the one length-delimited field `number` of each message in `bytes`, or of the message.
+std::vector<std::string> Fields(const std::string& bytes, int number) {
+  google::protobuf::UnknownFieldSet fields;
+  std::vector<std::string> out;
+  if (!fields.ParseFromString(bytes)) return out;
+  for (int i = 0; i < fields.field_count(); ++i) {
+    const auto& field = fields.field(i);
+    if (field.number() == number &&
+        field.type() == google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED) {
+      out.push_back(field.length_delimited());
+    }
+  }
+  return out;
+}
+
+TEST_F(DevServerTest, ListsItsServicesThroughReflection) {
+  // grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo with {list_services: "*"}
+  // (field 7), as grpcurl sends it; the answer's field 6 lists the services (field 1, name 1).
+  grpc::GenericStub generic(channel_);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  grpc::CompletionQueue cq;
+  auto call = generic.PrepareCall(
+      &context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  void* tag = nullptr;
+  bool ok = false;
+  auto step = [&](int expected) {
+    ASSERT_TRUE(cq.Next(&tag, &ok));
+    ASSERT_EQ(tag, reinterpret_cast<void*>(static_cast<intptr_t>(expected)));
+  };
+  call->StartCall(reinterpret_cast<void*>(1));
+  step(1);
+  const std::string request("\x3a\x01*", 3);
+  grpc::Slice slice(request);
+  grpc::ByteBuffer out(&slice, 1);
+  call->Write(out, reinterpret_cast<void*>(2));
+  step(2);
+  grpc::ByteBuffer in;
+  call->Read(&in, reinterpret_cast<void*>(3));
+  step(3);
+  ASSERT_TRUE(ok);
+  call->WritesDone(reinterpret_cast<void*>(4));
+  step(4);
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(5));
+  step(5);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  std::vector<grpc::Slice> slices;
+  ASSERT_TRUE(in.Dump(&slices).ok());
+  std::string bytes;
+  for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  std::set<std::string> names;
+  for (const auto& list : Fields(bytes, 6)) {
+    for (const auto& service : Fields(list, 1)) {
+      for (const auto& name : Fields(service, 1)) names.insert(name);
+    }
+  }
+  EXPECT_TRUE(names.contains("temporal.api.workflowservice.v1.WorkflowService"));
+  EXPECT_TRUE(names.contains("temporal.api.operatorservice.v1.OperatorService"));
+  EXPECT_TRUE(names.contains("grpc.health.v1.Health"));
 }
 
 TEST_F(DevServerTest, OperatorServiceAddsListsAndRemovesSearchAttributes) {

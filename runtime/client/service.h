@@ -1,0 +1,68 @@
+// Service: the WorkflowService calls the C++ SDK makes, the one interface through which the
+// runtime reaches a Temporal server. EmbeddedService calls an in-process engine (a Frontend);
+// RemoteService calls any Temporal-compatible server over gRPC. Calls block their thread (the
+// worker's pollers and the client's callers have threads of their own), and answer with the
+// server's Status.
+//
+// Thread-safety: every method may be called from any thread.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "engine/common/cancel_signal.h"
+#include "storage/base/status.h"
+#include "temporal/api/workflowservice/v1/request_response.pb.h"
+
+namespace endure::engine {
+class Frontend;
+}
+
+namespace endure::runtime {
+
+namespace wsv1 = temporal::api::workflowservice::v1;
+
+class Service {
+ public:
+  virtual ~Service() = default;
+
+#define ENDURE_SERVICE_CALL(Name) \
+  virtual Result<wsv1::Name##Response> Name(const wsv1::Name##Request& request) = 0
+  ENDURE_SERVICE_CALL(StartWorkflowExecution);
+  ENDURE_SERVICE_CALL(SignalWorkflowExecution);
+  ENDURE_SERVICE_CALL(SignalWithStartWorkflowExecution);
+  ENDURE_SERVICE_CALL(QueryWorkflow);
+  ENDURE_SERVICE_CALL(RequestCancelWorkflowExecution);
+  ENDURE_SERVICE_CALL(TerminateWorkflowExecution);
+  ENDURE_SERVICE_CALL(DescribeWorkflowExecution);
+  ENDURE_SERVICE_CALL(GetWorkflowExecutionHistory);
+  ENDURE_SERVICE_CALL(ListWorkflowExecutions);
+
+  ENDURE_SERVICE_CALL(RespondWorkflowTaskCompleted);
+  ENDURE_SERVICE_CALL(RespondWorkflowTaskFailed);
+  ENDURE_SERVICE_CALL(RespondQueryTaskCompleted);
+
+  ENDURE_SERVICE_CALL(RecordActivityTaskHeartbeat);
+  ENDURE_SERVICE_CALL(RespondActivityTaskCompleted);
+  ENDURE_SERVICE_CALL(RespondActivityTaskFailed);
+  ENDURE_SERVICE_CALL(RespondActivityTaskCanceled);
+  ENDURE_SERVICE_CALL(ShutdownWorker);
+#undef ENDURE_SERVICE_CALL
+
+  // Task polls wait up to a minute for a task; `cancel` ends the wait at once (a worker
+  // shutting down), answering an empty response, and the poll then takes no task.
+  virtual Result<wsv1::PollWorkflowTaskQueueResponse> PollWorkflowTaskQueue(
+      const wsv1::PollWorkflowTaskQueueRequest& request,
+      std::shared_ptr<engine::CancelSignal> cancel) = 0;
+  virtual Result<wsv1::PollActivityTaskQueueResponse> PollActivityTaskQueue(
+      const wsv1::PollActivityTaskQueueRequest& request,
+      std::shared_ptr<engine::CancelSignal> cancel) = 0;
+};
+
+// The engine in this process. `frontend` must outlive the service.
+std::unique_ptr<Service> EmbeddedService(engine::Frontend* frontend);
+
+// A server at `address` (host:port) over gRPC, without TLS.
+std::unique_ptr<Service> RemoteService(const std::string& address);
+
+}  // namespace endure::runtime

@@ -1,0 +1,257 @@
+#include "runtime/worker/worker.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <random>
+
+#include "runtime/payloads.h"
+#include "runtime/workflow/workflow_run.h"
+#include "temporal/api/enums/v1/failed_cause.pb.h"
+#include "temporal/api/enums/v1/task_queue.pb.h"
+
+namespace endure::runtime {
+namespace {
+
+namespace enums = temporal::api::enums::v1;
+
+// How long the server keeps a run's tasks for this worker's sticky queue before it gives them
+// to any worker (Temporal's default).
+constexpr int kStickyScheduleToStartSeconds = 10;
+
+std::string RandomSuffix() {
+  std::random_device rd;
+  char text[17];
+  std::snprintf(text, sizeof text, "%08x%08x", rd(), rd());
+  return text;
+}
+
+}  // namespace
+
+Worker::Worker(Service* service, WorkerOptions options)
+    : service_(service), options_(std::move(options)) {
+  if (options_.identity.empty()) options_.identity = std::to_string(getpid()) + "@endure-cpp";
+  sticky_queue_ = options_.identity + "-" + options_.task_queue + "-sticky-" + RandomSuffix();
+}
+
+Worker::~Worker() { Shutdown(); }
+
+void Worker::RegisterWorkflow(const std::string& type, WorkflowFunction function) {
+  workflows_[type] = std::move(function);
+}
+
+void Worker::RegisterActivity(const std::string& type, ActivityFunction function) {
+  activities_[type] = std::move(function);
+}
+
+Status Worker::Start() {
+  if (options_.task_queue.empty()) return InvalidArgument("a worker needs a task queue");
+  if (started_) return FailedPrecondition("the worker has already started");
+  started_ = true;
+  if (!workflows_.empty()) {
+    for (int i = 0; i < options_.workflow_pollers; ++i) {
+      threads_.emplace_back([this] { PollWorkflowTasks(options_.task_queue); });
+    }
+    if (options_.max_cached_workflows > 0) {
+      threads_.emplace_back([this] { PollWorkflowTasks(sticky_queue_); });
+    }
+  }
+  if (!activities_.empty()) {
+    for (int i = 0; i < options_.activity_pollers; ++i) {
+      threads_.emplace_back([this] { PollActivityTasks(); });
+    }
+  }
+  return Status::Ok();
+}
+
+void Worker::Shutdown() {
+  if (stopping_.exchange(true)) return;
+  {
+    std::lock_guard lock(cancels_mu_);
+    for (auto& cancel : poll_cancels_) cancel->Cancel();
+  }
+  for (std::thread& t : threads_) t.join();
+  threads_.clear();
+  if (started_ && options_.max_cached_workflows > 0 && !workflows_.empty()) {
+    wsv1::ShutdownWorkerRequest request;
+    request.set_namespace_(options_.namespace_name);
+    request.set_sticky_task_queue(sticky_queue_);
+    request.set_identity(options_.identity);
+    request.set_reason("graceful shutdown");
+    (void)service_->ShutdownWorker(request);  // The server falls back on its own if it fails.
+  }
+}
+
+void Worker::PollWorkflowTasks(const std::string& queue) {
+  while (!stopping_) {
+    auto cancel = std::make_shared<engine::CancelSignal>();
+    {
+      std::lock_guard lock(cancels_mu_);
+      if (stopping_) return;
+      poll_cancels_.push_back(cancel);
+    }
+    wsv1::PollWorkflowTaskQueueRequest request;
+    request.set_namespace_(options_.namespace_name);
+    request.mutable_task_queue()->set_name(queue);
+    request.mutable_task_queue()->set_kind(queue == options_.task_queue
+                                               ? enums::TASK_QUEUE_KIND_NORMAL
+                                               : enums::TASK_QUEUE_KIND_STICKY);
+    if (queue != options_.task_queue)
+      request.mutable_task_queue()->set_normal_name(options_.task_queue);
+    request.set_identity(options_.identity);
+    auto task = service_->PollWorkflowTaskQueue(request, cancel);
+    {
+      std::lock_guard lock(cancels_mu_);
+      std::erase(poll_cancels_, cancel);
+    }
+    if (!task.ok()) {
+      if (stopping_) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));  // The server is away.
+      continue;
+    }
+    if (task->task_token().empty()) continue;  // The poll's wait ended without a task.
+    HandleWorkflowTask(std::move(*task));
+  }
+}
+
+Result<std::unique_ptr<Worker::CachedRun>> Worker::RunFor(wsv1::PollWorkflowTaskQueueResponse& task,
+                                                          std::vector<HistoryEvent>& events) {
+  const std::string& run_id = task.workflow_execution().run_id();
+  std::unique_ptr<CachedRun> cached;
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = cache_.find(run_id);
+    if (it != cache_.end()) {
+      cached = std::move(it->second);
+      cache_.erase(it);
+      std::erase(cache_order_, run_id);
+    }
+  }
+  const auto& history = task.history().events();
+  // A sticky query task brings no events: the cached run is the state to answer from.
+  const bool continues =
+      cached != nullptr && (history.empty() || history[0].event_id() == cached->last_event_id + 1);
+  if (continues) {
+    events.assign(history.begin(), history.end());
+    return cached;
+  }
+  // Rebuild from the whole history: the task's first page and the pages after it, or, for a
+  // sticky task the cache no longer holds, everything from the server.
+  full_replays_.fetch_add(1);
+  events.clear();
+  std::string token;
+  if (!history.empty() && history[0].event_id() == 1) {
+    events.assign(history.begin(), history.end());
+    token = task.next_page_token();
+  } else {
+    token.clear();
+  }
+  const bool fetch_all = history.empty() || history[0].event_id() != 1;
+  while (fetch_all || !token.empty()) {
+    wsv1::GetWorkflowExecutionHistoryRequest request;
+    request.set_namespace_(options_.namespace_name);
+    *request.mutable_execution() = task.workflow_execution();
+    request.set_next_page_token(token);
+    ENDURE_ASSIGN_OR_RETURN(auto page, service_->GetWorkflowExecutionHistory(request));
+    for (auto& e : *page.mutable_history()->mutable_events()) {
+      if (events.empty() || e.event_id() > events.back().event_id()) events.push_back(std::move(e));
+    }
+    token = page.next_page_token();
+    if (token.empty()) break;
+  }
+  auto function = workflows_.find(task.workflow_type().name());
+  if (function == workflows_.end()) {
+    return NotFound("workflow type '" + task.workflow_type().name() +
+                    "' is not registered with this worker");
+  }
+  WorkflowInfo info;
+  info.namespace_name = options_.namespace_name;
+  info.workflow_id = task.workflow_execution().workflow_id();
+  info.run_id = run_id;
+  info.workflow_type = task.workflow_type().name();
+  info.task_queue = options_.task_queue;
+  auto fresh = std::make_unique<CachedRun>();
+  fresh->run = std::make_unique<WorkflowRun>(function->second, info);
+  return fresh;
+}
+
+void Worker::HandleWorkflowTask(wsv1::PollWorkflowTaskQueueResponse task) {
+  std::vector<HistoryEvent> events;
+  auto cached = RunFor(task, events);
+  if (!cached.ok()) return FailWorkflowTask(task.task_token(), cached.status());
+  CachedRun& entry = **cached;
+  auto commands = entry.run->ApplyEvents(events);
+  if (!events.empty()) entry.last_event_id = events.back().event_id();
+  if (!commands.ok()) return FailWorkflowTask(task.task_token(), commands.status());
+
+  if (task.has_query()) {
+    // A query task (legacy queries): answered from the state the history builds, no commands.
+    wsv1::RespondQueryTaskCompletedRequest answer;
+    answer.set_namespace_(options_.namespace_name);
+    answer.set_task_token(task.task_token());
+    auto args = FromPayloads(task.query().query_args());
+    const Json input = args.ok() ? *args : Json(nullptr);
+    auto result = entry.run->Query(task.query().query_type(), input);
+    if (result.ok()) {
+      answer.set_completed_type(enums::QUERY_RESULT_TYPE_ANSWERED);
+      *answer.mutable_query_result() = ToPayloads(*result);
+    } else {
+      answer.set_completed_type(enums::QUERY_RESULT_TYPE_FAILED);
+      answer.set_error_message(result.status().message());
+    }
+    (void)service_->RespondQueryTaskCompleted(answer);
+  } else {
+    wsv1::RespondWorkflowTaskCompletedRequest response;
+    response.set_namespace_(options_.namespace_name);
+    response.set_task_token(task.task_token());
+    response.set_identity(options_.identity);
+    for (auto& c : *commands) *response.add_commands() = std::move(c);
+    for (const auto& [id, query] : task.queries()) {
+      auto args = FromPayloads(query.query_args());
+      const Json input = args.ok() ? *args : Json(nullptr);
+      auto result = entry.run->Query(query.query_type(), input);
+      auto& out = (*response.mutable_query_results())[id];
+      if (result.ok()) {
+        out.set_result_type(enums::QUERY_RESULT_TYPE_ANSWERED);
+        *out.mutable_answer() = ToPayloads(*result);
+      } else {
+        out.set_result_type(enums::QUERY_RESULT_TYPE_FAILED);
+        out.set_error_message(result.status().message());
+      }
+    }
+    if (options_.max_cached_workflows > 0 && !entry.run->finished()) {
+      auto* sticky = response.mutable_sticky_attributes();
+      sticky->mutable_worker_task_queue()->set_name(sticky_queue_);
+      sticky->mutable_worker_task_queue()->set_kind(enums::TASK_QUEUE_KIND_STICKY);
+      sticky->mutable_worker_task_queue()->set_normal_name(options_.task_queue);
+      sticky->mutable_schedule_to_start_timeout()->set_seconds(kStickyScheduleToStartSeconds);
+    }
+    auto done = service_->RespondWorkflowTaskCompleted(response);
+    if (!done.ok()) return;  // The task is stale (another worker took the run): drop the run.
+    workflow_tasks_.fetch_add(1);
+  }
+  if (options_.max_cached_workflows == 0 || entry.run->finished()) return;
+  std::lock_guard lock(cache_mu_);
+  const std::string run_id = task.workflow_execution().run_id();
+  cache_[run_id] = std::move(*cached);
+  cache_order_.push_back(run_id);
+  while (cache_.size() > options_.max_cached_workflows) {
+    cache_.erase(cache_order_.front());
+    cache_order_.erase(cache_order_.begin());
+  }
+}
+
+void Worker::FailWorkflowTask(const std::string& token, const Status& error) {
+  wsv1::RespondWorkflowTaskFailedRequest request;
+  request.set_namespace_(options_.namespace_name);
+  request.set_task_token(token);
+  request.set_identity(options_.identity);
+  request.set_cause(error.code() == kNonDeterminism
+                        ? enums::WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR
+                        : enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE);
+  request.mutable_failure()->set_message(error.message());
+  request.mutable_failure()->set_source("EndureCpp");
+  (void)service_->RespondWorkflowTaskFailed(request);
+}
+
+}  // namespace endure::runtime

@@ -1,0 +1,94 @@
+// Worker: runs registered workflows and activities for one task queue, on threads of its own,
+// against a Service (the engine in this process, or a server over gRPC).
+//
+// Workflow tasks are served from a sticky cache: a run stays in memory between its tasks and
+// gets only the new events, through a task queue of this worker's own that the server sends the
+// run's next tasks to. A task for a run not in the cache (a cache miss, another worker's run, a
+// restart, or a cache size of 0) replays the run's whole history first. Several workers may
+// serve one task queue; each takes what it polls.
+//
+// Shutdown stops polling (waiting polls are cancelled, so they take no task), lets tasks in
+// flight finish, and tells the server, which then sends the runs cached here to the normal queue.
+//
+// Thread-safety: Register* before Start; Shutdown from any thread, once.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "runtime/activity.h"
+#include "runtime/client/service.h"
+#include "runtime/workflow/workflow.h"
+
+namespace endure::runtime {
+
+class WorkflowRun;
+
+struct WorkerOptions {
+  std::string namespace_name = "default";
+  std::string task_queue;
+  std::string identity;  // Empty: "<pid>@endure-cpp".
+  int workflow_pollers = 2;
+  int activity_pollers = 2;
+  size_t max_cached_workflows = 1000;  // 0: no sticky cache; every task replays full history.
+};
+
+class Worker {
+ public:
+  Worker(Service* service, WorkerOptions options);
+  ~Worker();  // Shuts down.
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  void RegisterWorkflow(const std::string& type, WorkflowFunction function);
+  void RegisterActivity(const std::string& type, ActivityFunction function);
+
+  Status Start();
+  void Shutdown();
+
+  // Figures for tests and logs.
+  uint64_t workflow_tasks_completed() const { return workflow_tasks_.load(); }
+  uint64_t full_history_replays() const { return full_replays_.load(); }
+
+ private:
+  struct CachedRun {
+    std::unique_ptr<WorkflowRun> run;
+    int64_t last_event_id = 0;
+  };
+
+  void PollWorkflowTasks(const std::string& queue);
+  void PollActivityTasks();
+  void HandleWorkflowTask(wsv1::PollWorkflowTaskQueueResponse task);
+  // The run for a task, from the cache when its history continues the cached one, else
+  // rebuilt from the whole history.
+  Result<std::unique_ptr<CachedRun>> RunFor(
+      wsv1::PollWorkflowTaskQueueResponse& task,
+      std::vector<temporal::api::history::v1::HistoryEvent>& events);
+  void HandleActivityTask(const wsv1::PollActivityTaskQueueResponse& task);
+  void FailWorkflowTask(const std::string& token, const Status& error);
+
+  Service* const service_;
+  WorkerOptions options_;
+  std::string sticky_queue_;
+  std::map<std::string, WorkflowFunction> workflows_;
+  std::map<std::string, ActivityFunction> activities_;
+
+  std::mutex cache_mu_;
+  std::map<std::string, std::unique_ptr<CachedRun>> cache_;  // By run id.
+  std::vector<std::string> cache_order_;                     // Least recently used first.
+
+  std::atomic<bool> stopping_{false};
+  std::mutex cancels_mu_;
+  std::vector<std::shared_ptr<engine::CancelSignal>> poll_cancels_;
+  std::vector<std::thread> threads_;
+  bool started_ = false;
+  std::atomic<uint64_t> workflow_tasks_{0};
+  std::atomic<uint64_t> full_replays_{0};
+};
+
+}  // namespace endure::runtime

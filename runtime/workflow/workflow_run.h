@@ -1,0 +1,112 @@
+// WorkflowRun: one workflow run's code driven by its history — the executor behind the worker
+// and the replayer alike.
+//
+// ApplyEvents takes history events in order, a whole history or the events a new workflow task
+// brings. Events that resolve something (a timer fired, an activity completed, a signal) resolve
+// it; at each WorkflowTaskStarted the history shows was completed, or the last one when the
+// events end there, the workflow code runs (an activation) until it waits on something
+// unresolved, and the commands it makes are queued. Each command event history recorded after a
+// WorkflowTaskCompleted must then match the oldest queued command: the same kind and the same
+// key (timer id, activity id and type). A mismatch is non-determinism: the code no longer does
+// what it did when the history was written.
+//
+// Thread-safety: none; a run is driven by one thread at a time.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "runtime/workflow/workflow.h"
+#include "storage/base/status.h"
+#include "temporal/api/command/v1/message.pb.h"
+#include "temporal/api/history/v1/message.pb.h"
+
+namespace endure::runtime {
+
+using temporal::api::command::v1::Command;
+using temporal::api::history::v1::HistoryEvent;
+
+// The status code of a non-determinism error (its message names the event, what history
+// recorded and what the code produced).
+inline constexpr StatusCode kNonDeterminism = StatusCode::kFailedPrecondition;
+
+class WorkflowRun {
+ public:
+  WorkflowRun(WorkflowFunction function, WorkflowInfo info);
+  ~WorkflowRun();
+  WorkflowRun(const WorkflowRun&) = delete;
+  WorkflowRun& operator=(const WorkflowRun&) = delete;
+
+  // Returns the commands of the activation run for the last event when the events end with a
+  // WorkflowTaskStarted (the task to answer); none otherwise. An error fails the workflow task:
+  // non-determinism (kNonDeterminism), or workflow code that threw something other than a
+  // Temporal failure (kInternal).
+  Result<std::vector<Command>> ApplyEvents(const std::vector<HistoryEvent>& events);
+
+  // Answers a query from the run's current state.
+  Result<Json> Query(const std::string& name, const Json& input);
+
+  // Commands made but not yet seen in history; a replay that ends with some left is
+  // non-deterministic too (the code does more than history recorded).
+  Status CheckAllCommandsRecorded() const;
+
+  bool finished() const { return completion_made_; }
+  int64_t last_event_id() const { return last_event_id_; }
+
+ private:
+  friend class WorkflowContext;
+
+  struct Condition {
+    std::function<bool()> predicate;
+    std::shared_ptr<FutureState<Unit>> state;
+  };
+  struct QueuedCommand {
+    Command command;
+    // Runs when history records the command, with the id of its event.
+    std::function<void(int64_t event_id)> recorded;
+  };
+  struct Signal {
+    std::string name;
+    Json input;
+  };
+
+  void AddCommand(Command command, std::function<void(int64_t)> recorded);
+  Status Activate(const HistoryEvent& started);
+  Status MatchCommandEvent(const HistoryEvent& event);
+  Status ApplyResolution(const HistoryEvent& event);
+  void DispatchSignals();
+  bool CheckConditions();
+  Status FinishIfDone();
+
+  WorkflowFunction function_;
+  WorkflowInfo info_;
+  WorkflowContext context_;
+  Scheduler scheduler_;
+  std::mt19937_64 random_;
+  std::chrono::system_clock::time_point now_{};
+  Json input_;
+  std::optional<Task<Json>> main_;
+  bool completion_made_ = false;
+  int64_t last_event_id_ = 0;
+
+  uint64_t next_timer_ = 1;
+  uint64_t next_activity_ = 1;
+  std::deque<QueuedCommand> queued_;
+  std::vector<Command> activation_commands_;
+  std::map<int64_t, std::shared_ptr<FutureState<Unit>>> timers_;  // By TimerStarted event id.
+  struct PendingActivity {
+    std::string type;
+    std::shared_ptr<FutureState<Json>> state;
+  };
+  std::map<int64_t, PendingActivity> activities_;  // By ActivityTaskScheduled event id.
+  std::vector<Condition> conditions_;
+  std::deque<Signal> signals_;
+  std::map<std::string, std::function<void(const Json&)>> signal_handlers_;
+  std::map<std::string, std::function<Json(const Json&)>> query_handlers_;
+};
+
+}  // namespace endure::runtime
