@@ -7,6 +7,7 @@
 #pragma once
 
 #include <grpcpp/grpcpp.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <memory>
@@ -39,6 +40,14 @@ class UnaryCall final : public grpc::ServerUnaryReactor {
   }
 
   void Answer(const Status& status) {
+    if (!status.ok()) {
+      // The server's own faults are worth a warning; a caller's mistakes only at debug level.
+      const StatusCode code = status.code();
+      const bool fault = code == StatusCode::kInternal || code == StatusCode::kDataLoss ||
+                         code == StatusCode::kUnknown;
+      spdlog::log(fault ? spdlog::level::warn : spdlog::level::debug, "{} answered {}: {}",
+                  method_, StatusCodeName(code), status.message());
+    }
     if (metrics_ != nullptr) {
       metrics_->RecordRequest(method_, status.code(), std::chrono::steady_clock::now() - started_);
     }
