@@ -1,0 +1,223 @@
+// The C++ SDK end to end: a Worker running C++ workflows and activities, and a Client's start,
+// describe, query, signal, list and result, both against the engine in this process (Engine)
+// and against a dev server over gRPC; then the replayer over the history a run wrote, including
+// the non-determinism a changed workflow is caught by.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+
+#include "engine/server/dev_server.h"
+#include "runtime/client/client.h"
+#include "runtime/client/service.h"
+#include "runtime/engine.h"
+#include "runtime/payloads.h"
+#include "runtime/replay/replayer.h"
+#include "runtime/worker/worker.h"
+#include "runtime/workflow/workflow_run.h"
+#include "tests/storage/store_test_util.h"
+
+namespace endure::runtime {
+namespace {
+
+using namespace std::chrono_literals;
+namespace enums = temporal::api::enums::v1;
+
+ActivityOptions Quick() {
+  ActivityOptions o;
+  o.start_to_close_timeout = 10s;
+  return o;
+}
+
+// Greets (activity), naps (timer), waits for `go` (signal), and answers `progress` (query).
+Task<Json> Greeter(WorkflowContext& ctx, Json input) {
+  std::string stage = "greeting";
+  bool go = false;
+  ctx.on_query("progress", [&](const Json&) { return Json{{"stage", stage}}; });
+  ctx.on_signal("go", [&](const Json& v) { go = v.get<bool>(); });
+  Json greeting = co_await ctx.execute_activity("hello", input, Quick());
+  stage = "napping";
+  co_await ctx.sleep(50ms);
+  stage = "waiting";
+  co_await ctx.wait_condition([&] { return go; });
+  co_return Json{{"greeting", greeting}, {"id", ctx.uuid4().size()}};
+}
+
+// The same workflow with its timer moved before its activity: a different program.
+Task<Json> GreeterChanged(WorkflowContext& ctx, Json input) {
+  bool go = false;
+  ctx.on_signal("go", [&](const Json& v) { go = v.get<bool>(); });
+  co_await ctx.sleep(50ms);
+  Json greeting = co_await ctx.execute_activity("hello", input, Quick());
+  co_await ctx.wait_condition([&] { return go; });
+  co_return Json{{"greeting", greeting}, {"id", ctx.uuid4().size()}};
+}
+
+Json Hello(ActivityContext& ctx, const Json& name) {
+  ctx.heartbeat({{"step", 1}});
+  return "Hello, " + name.get<std::string>() + "!";
+}
+
+// Runs the fixture's workflows either embedded (Engine) or against a dev server over gRPC.
+class WorkflowTest : public ::testing::TestWithParam<bool> {
+ protected:
+  bool remote() const { return GetParam(); }
+
+  void SetUp() override {
+    if (remote()) {
+      engine::server::DevServerOptions options;
+      options.db_filename = dir_.File("endure.db");
+      options.port = 0;
+      options.http_port = -1;
+      auto server = engine::server::DevServer::Start(options);
+      ASSERT_TRUE(server.ok()) << server.status().ToString();
+      server_ = std::move(*server);
+      service_ =
+          std::shared_ptr<Service>(RemoteService("127.0.0.1:" + std::to_string(server_->port())));
+    } else {
+      auto engine = Engine::Open({.db_path = dir_.File("endure.db")});
+      ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+      engine_ = std::move(*engine);
+      service_ = engine_->service();
+    }
+    client_ = std::make_unique<Client>(service_, "default");
+  }
+  void TearDown() override {
+    worker_.reset();
+    client_.reset();
+    service_.reset();
+    if (server_) server_->Shutdown();
+    if (engine_) engine_->Shutdown();
+  }
+
+  void StartWorker(size_t cache) {
+    WorkerOptions options;
+    options.task_queue = "greetings";
+    options.max_cached_workflows = cache;
+    worker_ = std::make_unique<Worker>(service_.get(), options);
+    worker_->RegisterWorkflow("Greeter", Greeter);
+    worker_->RegisterActivity("hello", Hello);
+    ASSERT_TRUE(worker_->Start().ok());
+  }
+
+  WorkflowHandle Start(const std::string& id) {
+    StartWorkflowOptions options;
+    options.id = id;
+    options.task_queue = "greetings";
+    options.memo = {{"owner", "jarvis"}};
+    auto started = client_->StartWorkflow("Greeter", "Ada", options);
+    EXPECT_TRUE(started.ok()) << started.status().ToString();
+    return started.ok() ? *started : WorkflowHandle{id, ""};
+  }
+
+  // Waits until the query answers `stage`.
+  void AwaitStage(const WorkflowHandle& w, const std::string& stage) {
+    for (int i = 0; i < 500; ++i) {
+      auto progress = client_->Query(w, "progress");
+      if (progress.ok() && (*progress)["stage"] == stage) return;
+      std::this_thread::sleep_for(10ms);
+    }
+    ADD_FAILURE() << "the workflow never reached " << stage;
+  }
+
+  storage::testing::TempDir dir_;
+  std::unique_ptr<engine::server::DevServer> server_;
+  std::unique_ptr<Engine> engine_;
+  std::shared_ptr<Service> service_;
+  std::unique_ptr<Client> client_;
+  std::unique_ptr<Worker> worker_;
+};
+
+INSTANTIATE_TEST_SUITE_P(EmbeddedAndRemote, WorkflowTest, ::testing::Values(false, true),
+                         [](const auto& p) { return p.param ? "Remote" : "Embedded"; });
+
+TEST_P(WorkflowTest, RunsActivityTimerSignalAndQuery) {
+  StartWorker(100);
+  const WorkflowHandle w = Start("greet-1");
+  AwaitStage(w, "waiting");
+  auto described = client_->Describe(w);
+  ASSERT_TRUE(described.ok()) << described.status().ToString();
+  EXPECT_EQ(described->status, "Running");
+  EXPECT_EQ(described->memo["owner"], "jarvis");
+  ASSERT_TRUE(client_->Signal(w, "go", true).ok());
+  auto result = client_->GetResult(w);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ((*result)["greeting"], "Hello, Ada!");
+  EXPECT_EQ((*result)["id"], 36);
+  // After completion the query still answers, from the history replayed.
+  auto progress = client_->Query(w, "progress");
+  ASSERT_TRUE(progress.ok()) << progress.status().ToString();
+  EXPECT_EQ((*progress)["stage"], "waiting");
+  auto listed = client_->List("WorkflowType = 'Greeter' AND ExecutionStatus = 'Completed'");
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].workflow_id, "greet-1");
+}
+
+TEST_P(WorkflowTest, WithoutACacheEveryTaskReplaysTheWholeHistory) {
+  StartWorker(0);
+  const WorkflowHandle w = Start("greet-2");
+  AwaitStage(w, "waiting");
+  ASSERT_TRUE(client_->Signal(w, "go", true).ok());
+  ASSERT_TRUE(client_->GetResult(w).ok());
+  EXPECT_GE(worker_->full_history_replays(), worker_->workflow_tasks_completed());
+  EXPECT_GE(worker_->workflow_tasks_completed(), 3u);
+}
+
+TEST_P(WorkflowTest, ReplaysItsHistoryAndCatchesAChangedWorkflow) {
+  StartWorker(100);
+  const WorkflowHandle w = Start("greet-3");
+  AwaitStage(w, "waiting");
+  ASSERT_TRUE(client_->Signal(w, "go", true).ok());
+  ASSERT_TRUE(client_->GetResult(w).ok());
+  auto history = client_->FetchHistory(w);
+  ASSERT_TRUE(history.ok());
+
+  Status same = ReplayHistory(Greeter, *history);
+  EXPECT_TRUE(same.ok()) << same.ToString();
+
+  Status changed = ReplayHistory(GreeterChanged, *history);
+  ASSERT_EQ(changed.code(), kNonDeterminism) << changed.ToString();
+  // Event 5 is the ActivityTaskScheduled the first workflow task recorded; the changed code
+  // starts a timer there instead.
+  EXPECT_NE(changed.message().find("event 5"), std::string::npos) << changed.message();
+  EXPECT_NE(changed.message().find("EVENT_TYPE_ACTIVITY_TASK_SCHEDULED"), std::string::npos)
+      << changed.message();
+  EXPECT_NE(changed.message().find("COMMAND_TYPE_START_TIMER"), std::string::npos)
+      << changed.message();
+}
+
+TEST_P(WorkflowTest, ActivityFailuresReachTheWorkflowAndFailIt) {
+  WorkerOptions options;
+  options.task_queue = "greetings";
+  worker_ = std::make_unique<Worker>(service_.get(), options);
+  worker_->RegisterWorkflow("Strict", [](WorkflowContext& ctx, Json input) -> Task<Json> {
+    ActivityOptions o = Quick();
+    o.retry_policy = RetryPolicy{.initial_interval = 10ms, .maximum_attempts = 5};
+    try {
+      co_await ctx.execute_activity("refuse", input, o);
+    } catch (const ActivityError& e) {
+      throw ApplicationError(std::string("gave up: ") + e.what(), e.cause_type(), true);
+    }
+    co_return nullptr;
+  });
+  worker_->RegisterActivity("refuse", [](ActivityContext& ctx, const Json&) -> Json {
+    if (ctx.info().attempt < 2) throw std::runtime_error("flaky");
+    throw ApplicationError("not allowed", "PolicyViolation", /*non_retryable=*/true);
+  });
+  ASSERT_TRUE(worker_->Start().ok());
+  StartWorkflowOptions start;
+  start.id = "strict-1";
+  start.task_queue = "greetings";
+  auto w = client_->StartWorkflow("Strict", nullptr, start);
+  ASSERT_TRUE(w.ok());
+  auto result = client_->GetResult(*w);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("PolicyViolation"), std::string::npos)
+      << result.status().ToString();
+  EXPECT_NE(result.status().message().find("gave up: not allowed"), std::string::npos)
+      << result.status().ToString();
+}
+
+}  // namespace
+}  // namespace endure::runtime
