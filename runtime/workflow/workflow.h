@@ -41,6 +41,16 @@ struct ActivityOptions {
   std::optional<RetryPolicy> retry_policy;
 };
 
+enum class ParentClosePolicy { kTerminate = 1, kAbandon = 2, kRequestCancel = 3 };
+
+struct ChildWorkflowOptions {
+  std::string id;          // Empty: a deterministic id derived from the parent's run.
+  std::string task_queue;  // Empty: the parent's.
+  ParentClosePolicy parent_close_policy = ParentClosePolicy::kTerminate;
+  std::chrono::milliseconds execution_timeout{0};
+  std::chrono::milliseconds run_timeout{0};
+};
+
 struct WorkflowInfo {
   std::string namespace_name;
   std::string workflow_id;
@@ -70,6 +80,29 @@ class ActivityError : public std::runtime_error {
   bool non_retryable_;
 };
 
+// A child workflow that did not complete (failed, timed out, cancelled, terminated, or could
+// not start because its id is taken).
+class ChildWorkflowError : public std::runtime_error {
+ public:
+  ChildWorkflowError(std::string message, std::string workflow_type, std::string cause_type)
+      : std::runtime_error(std::move(message)),
+        workflow_type_(std::move(workflow_type)),
+        cause_type_(std::move(cause_type)) {}
+  const std::string& workflow_type() const { return workflow_type_; }
+  const std::string& cause_type() const { return cause_type_; }
+
+ private:
+  std::string workflow_type_;
+  std::string cause_type_;
+};
+
+// Thrown into workflow code by what it awaits once the workflow is cancelled (outside a
+// non-cancellable scope). Let it end the workflow, and the workflow closes as cancelled.
+class WorkflowCancelledError : public std::runtime_error {
+ public:
+  WorkflowCancelledError() : std::runtime_error("workflow cancelled") {}
+};
+
 class WorkflowRun;
 
 class WorkflowContext {
@@ -93,6 +126,41 @@ class WorkflowContext {
   // must not mutate it).
   void on_signal(const std::string& name, std::function<void(const Json& input)> handler);
   void on_query(const std::string& name, std::function<Json(const Json& input)> handler);
+
+  Future<Json> execute_child_workflow(const std::string& type, Json input,
+                                      ChildWorkflowOptions options);
+  Future<void> signal_external(const std::string& workflow_id, const std::string& run_id,
+                               const std::string& signal, Json input);
+  Future<void> cancel_external(const std::string& workflow_id, const std::string& run_id);
+  // Sets search attributes of this run (key -> value); visible to list queries once recorded.
+  void upsert_search_attributes(const Json& attributes);
+
+  // Ends this run and starts a new one of the same type with `input` and a fresh history.
+  // Await it: it never resumes, and nothing after it runs.
+  Future<void> continue_as_new(Json input);
+
+  // Versioning. patched(id) is true for code running for the first time past this point and
+  // for histories that recorded it then; false when replaying a history written before the
+  // patch existed. get_version maps the same decision onto a version range: max_supported for
+  // new and patched histories, min_supported for older ones.
+  bool patched(const std::string& patch_id);
+  int get_version(const std::string& change_id, int min_supported, int max_supported);
+
+  // Cancellation. Once a client cancels the workflow, what it awaits throws
+  // WorkflowCancelledError; timers and activities in flight are cancelled. What is started while
+  // a NonCancellableScope lives (cleanup, compensation) is not.
+  bool cancel_requested() const;
+  class NonCancellableScope {
+   public:
+    explicit NonCancellableScope(WorkflowRun* run);
+    ~NonCancellableScope();
+    NonCancellableScope(const NonCancellableScope&) = delete;
+    NonCancellableScope& operator=(const NonCancellableScope&) = delete;
+
+   private:
+    WorkflowRun* run_;
+  };
+  NonCancellableScope non_cancellable() { return NonCancellableScope(run_); }
 
  private:
   WorkflowRun* run_;

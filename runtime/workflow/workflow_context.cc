@@ -1,10 +1,11 @@
 // WorkflowContext: the calls workflow code makes, each turned into a command queued on its run
-// and a future the run resolves from history.
+// and a future the run resolves from history (workflow_events.cc).
 #include <cstdio>
 
 #include "runtime/payloads.h"
 #include "runtime/workflow/workflow_run.h"
 #include "temporal/api/enums/v1/command_type.pb.h"
+#include "temporal/api/enums/v1/workflow.pb.h"
 
 namespace endure::runtime {
 namespace {
@@ -14,6 +15,21 @@ namespace enums = temporal::api::enums::v1;
 void SetDuration(google::protobuf::Duration* d, std::chrono::milliseconds ms) {
   d->set_seconds(ms.count() / 1000);
   d->set_nanos(static_cast<int32_t>((ms.count() % 1000) * 1'000'000));
+}
+
+void SetRetryPolicy(temporal::api::common::v1::RetryPolicy* r, const RetryPolicy& p) {
+  SetDuration(r->mutable_initial_interval(), p.initial_interval);
+  r->set_backoff_coefficient(p.backoff_coefficient);
+  if (p.maximum_interval.count() > 0)
+    SetDuration(r->mutable_maximum_interval(), p.maximum_interval);
+  r->set_maximum_attempts(p.maximum_attempts);
+  for (const auto& t : p.non_retryable_error_types) r->add_non_retryable_error_types(t);
+}
+
+template <typename T>
+Future<std::conditional_t<std::is_same_v<T, Unit>, void, T>> FutureOf(
+    std::shared_ptr<FutureState<T>> state) {
+  return Future<std::conditional_t<std::is_same_v<T, Unit>, void, T>>(std::move(state));
 }
 
 }  // namespace
@@ -34,30 +50,64 @@ std::string WorkflowContext::uuid4() {
   return text;
 }
 
+bool WorkflowContext::cancel_requested() const { return run_->cancel_requested_; }
+
+WorkflowContext::NonCancellableScope::NonCancellableScope(WorkflowRun* run) : run_(run) {
+  ++run_->non_cancellable_depth_;
+}
+WorkflowContext::NonCancellableScope::~NonCancellableScope() { --run_->non_cancellable_depth_; }
+
 Future<void> WorkflowContext::sleep(std::chrono::milliseconds duration) {
-  auto state = std::make_shared<FutureState<Unit>>(&run_->scheduler_);
-  if (duration.count() <= 0) {
-    state->Resolve(Unit{});
-    return Future<void>(state);
+  auto op = std::make_shared<WorkflowRun::Op<Unit>>();
+  op->state = std::make_shared<FutureState<Unit>>(&run_->scheduler_);
+  if (run_->cancel_delivered_ && run_->Cancellable()) {
+    op->state->Fail(std::make_exception_ptr(WorkflowCancelledError()));
+    return FutureOf(op->state);
   }
+  if (duration.count() <= 0) {
+    op->state->Resolve(Unit{});
+    return FutureOf(op->state);
+  }
+  op->id = std::to_string(run_->next_timer_++);
   Command command;
   command.set_command_type(enums::COMMAND_TYPE_START_TIMER);
   auto* a = command.mutable_start_timer_command_attributes();
-  a->set_timer_id(std::to_string(run_->next_timer_++));
+  a->set_timer_id(op->id);
   SetDuration(a->mutable_start_to_fire_timeout(), duration);
   WorkflowRun* run = run_;
-  run_->AddCommand(std::move(command),
-                   [run, state](int64_t event_id) { run->timers_[event_id] = state; });
-  return Future<void>(state);
+  run_->AddCommand(std::move(command), [run, op](int64_t event_id) {
+    op->event_id = event_id;
+    if (!op->cancelled) run->timers_[event_id] = op;
+  });
+  if (run_->Cancellable()) {
+    op->canceller = run_->AddCanceller([run, op] {
+      if (op->state->resolved()) return;
+      op->cancelled = true;
+      if (op->event_id != 0) run->timers_.erase(op->event_id);
+      Command cancel;
+      cancel.set_command_type(enums::COMMAND_TYPE_CANCEL_TIMER);
+      cancel.mutable_cancel_timer_command_attributes()->set_timer_id(op->id);
+      run->AddCommand(std::move(cancel), nullptr);
+      op->state->Fail(std::make_exception_ptr(WorkflowCancelledError()));
+    });
+  }
+  return FutureOf(op->state);
 }
 
 Future<Json> WorkflowContext::execute_activity(const std::string& type, Json input,
                                                ActivityOptions options) {
-  auto state = std::make_shared<FutureState<Json>>(&run_->scheduler_);
+  auto op = std::make_shared<WorkflowRun::Op<Json>>();
+  op->type = type;
+  op->state = std::make_shared<FutureState<Json>>(&run_->scheduler_);
+  if (run_->cancel_delivered_ && run_->Cancellable()) {
+    op->state->Fail(std::make_exception_ptr(WorkflowCancelledError()));
+    return FutureOf(op->state);
+  }
+  op->id = std::to_string(run_->next_activity_++);
   Command command;
   command.set_command_type(enums::COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK);
   auto* a = command.mutable_schedule_activity_task_command_attributes();
-  a->set_activity_id(std::to_string(run_->next_activity_++));
+  a->set_activity_id(op->id);
   a->mutable_activity_type()->set_name(type);
   a->mutable_task_queue()->set_name(options.task_queue.empty() ? run_->info_.task_queue
                                                                : options.task_queue);
@@ -74,30 +124,55 @@ Future<Json> WorkflowContext::execute_activity(const std::string& type, Json inp
   if (options.heartbeat_timeout.count() > 0) {
     SetDuration(a->mutable_heartbeat_timeout(), options.heartbeat_timeout);
   }
-  if (options.retry_policy) {
-    const RetryPolicy& p = *options.retry_policy;
-    auto* r = a->mutable_retry_policy();
-    SetDuration(r->mutable_initial_interval(), p.initial_interval);
-    r->set_backoff_coefficient(p.backoff_coefficient);
-    if (p.maximum_interval.count() > 0)
-      SetDuration(r->mutable_maximum_interval(), p.maximum_interval);
-    r->set_maximum_attempts(p.maximum_attempts);
-    for (const auto& t : p.non_retryable_error_types) r->add_non_retryable_error_types(t);
-  }
+  if (options.retry_policy) SetRetryPolicy(a->mutable_retry_policy(), *options.retry_policy);
   WorkflowRun* run = run_;
-  run_->AddCommand(std::move(command), [run, state, type](int64_t event_id) {
-    run->activities_[event_id] = {type, state};
+  run_->AddCommand(std::move(command), [run, op](int64_t event_id) {
+    op->event_id = event_id;
+    run->activities_[event_id] = op;
   });
-  return Future<Json>(state);
+  if (run_->Cancellable()) {
+    op->canceller = run_->AddCanceller([run, op] {
+      if (op->state->resolved()) return;
+      op->cancelled = true;
+      if (op->event_id == 0) {
+        // Scheduled in this very activation: the schedule is simply not sent.
+        const std::string id = op->id;
+        run->DropUnsentCommand([&](const Command& c) {
+          return c.has_schedule_activity_task_command_attributes() &&
+                 c.schedule_activity_task_command_attributes().activity_id() == id;
+        });
+      } else {
+        Command cancel;
+        cancel.set_command_type(enums::COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK);
+        cancel.mutable_request_cancel_activity_task_command_attributes()->set_scheduled_event_id(
+            op->event_id);
+        run->AddCommand(std::move(cancel), nullptr);
+      }
+      op->state->Fail(std::make_exception_ptr(WorkflowCancelledError()));
+    });
+  }
+  return FutureOf(op->state);
 }
 
 Future<void> WorkflowContext::wait_condition(std::function<bool()> condition) {
   auto state = std::make_shared<FutureState<Unit>>(&run_->scheduler_);
   if (condition()) {
     state->Resolve(Unit{});
-  } else {
-    run_->conditions_.push_back({std::move(condition), state});
+    return Future<void>(state);
   }
+  if (run_->cancel_delivered_ && run_->Cancellable()) {
+    state->Fail(std::make_exception_ptr(WorkflowCancelledError()));
+    return Future<void>(state);
+  }
+  uint64_t canceller = 0;
+  if (run_->Cancellable()) {
+    WorkflowRun* run = run_;
+    canceller = run_->AddCanceller([run, state] {
+      std::erase_if(run->conditions_, [&](const auto& c) { return c.state == state; });
+      state->Fail(std::make_exception_ptr(WorkflowCancelledError()));
+    });
+  }
+  run_->conditions_.push_back({std::move(condition), state, canceller});
   return Future<void>(state);
 }
 
@@ -109,6 +184,118 @@ void WorkflowContext::on_signal(const std::string& name,
 void WorkflowContext::on_query(const std::string& name,
                                std::function<Json(const Json& input)> handler) {
   run_->query_handlers_[name] = std::move(handler);
+}
+
+Future<Json> WorkflowContext::execute_child_workflow(const std::string& type, Json input,
+                                                     ChildWorkflowOptions options) {
+  auto op = std::make_shared<WorkflowRun::Op<Json>>();
+  op->type = type;
+  op->state = std::make_shared<FutureState<Json>>(&run_->scheduler_);
+  op->id = options.id.empty()
+               ? run_->info_.workflow_id + "-child-" + std::to_string(run_->next_child_++)
+               : options.id;
+  Command command;
+  command.set_command_type(enums::COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION);
+  auto* a = command.mutable_start_child_workflow_execution_command_attributes();
+  a->set_workflow_id(op->id);
+  a->mutable_workflow_type()->set_name(type);
+  a->mutable_task_queue()->set_name(options.task_queue.empty() ? run_->info_.task_queue
+                                                               : options.task_queue);
+  *a->mutable_input() = ToPayloads(input);
+  a->set_parent_close_policy(static_cast<enums::ParentClosePolicy>(options.parent_close_policy));
+  if (options.execution_timeout.count() > 0) {
+    SetDuration(a->mutable_workflow_execution_timeout(), options.execution_timeout);
+  }
+  if (options.run_timeout.count() > 0) {
+    SetDuration(a->mutable_workflow_run_timeout(), options.run_timeout);
+  }
+  WorkflowRun* run = run_;
+  run_->AddCommand(std::move(command), [run, op](int64_t event_id) {
+    op->event_id = event_id;
+    run->children_[event_id] = op;
+  });
+  return FutureOf(op->state);
+}
+
+Future<void> WorkflowContext::signal_external(const std::string& workflow_id,
+                                              const std::string& run_id, const std::string& signal,
+                                              Json input) {
+  auto op = std::make_shared<WorkflowRun::Op<Unit>>();
+  op->id = workflow_id;
+  op->state = std::make_shared<FutureState<Unit>>(&run_->scheduler_);
+  Command command;
+  command.set_command_type(enums::COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION);
+  auto* a = command.mutable_signal_external_workflow_execution_command_attributes();
+  a->mutable_execution()->set_workflow_id(workflow_id);
+  a->mutable_execution()->set_run_id(run_id);
+  a->set_signal_name(signal);
+  *a->mutable_input() = ToPayloads(input);
+  WorkflowRun* run = run_;
+  run_->AddCommand(std::move(command),
+                   [run, op](int64_t event_id) { run->externals_[event_id] = op; });
+  return FutureOf(op->state);
+}
+
+Future<void> WorkflowContext::cancel_external(const std::string& workflow_id,
+                                              const std::string& run_id) {
+  auto op = std::make_shared<WorkflowRun::Op<Unit>>();
+  op->id = workflow_id;
+  op->state = std::make_shared<FutureState<Unit>>(&run_->scheduler_);
+  Command command;
+  command.set_command_type(enums::COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION);
+  auto* a = command.mutable_request_cancel_external_workflow_execution_command_attributes();
+  a->set_workflow_id(workflow_id);
+  a->set_run_id(run_id);
+  WorkflowRun* run = run_;
+  run_->AddCommand(std::move(command),
+                   [run, op](int64_t event_id) { run->externals_[event_id] = op; });
+  return FutureOf(op->state);
+}
+
+void WorkflowContext::upsert_search_attributes(const Json& attributes) {
+  Command command;
+  command.set_command_type(enums::COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES);
+  auto* fields = command.mutable_upsert_workflow_search_attributes_command_attributes()
+                     ->mutable_search_attributes()
+                     ->mutable_indexed_fields();
+  for (const auto& [key, value] : attributes.items()) (*fields)[key] = ToPayload(value);
+  run_->AddCommand(std::move(command), nullptr);
+}
+
+Future<void> WorkflowContext::continue_as_new(Json input) {
+  Command command;
+  command.set_command_type(enums::COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION);
+  auto* a = command.mutable_continue_as_new_workflow_execution_command_attributes();
+  a->mutable_workflow_type()->set_name(run_->info_.workflow_type);
+  a->mutable_task_queue()->set_name(run_->info_.task_queue);
+  *a->mutable_input() = ToPayloads(input);
+  run_->completion_made_ = true;  // Nothing the code does after this is sent.
+  run_->AddCommand(std::move(command), nullptr);
+  return Future<void>(std::make_shared<FutureState<Unit>>(&run_->scheduler_));
+}
+
+bool WorkflowContext::patched(const std::string& patch_id) {
+  auto known = run_->patches_.find(patch_id);
+  if (known != run_->patches_.end()) return known->second;
+  // Replaying history written before the patch: the old code path. Otherwise (first run past
+  // this point, or a history that recorded the marker) the new one, recorded by a marker.
+  const bool use_patch = !run_->replaying_ || run_->recorded_patches_.contains(patch_id);
+  run_->patches_[patch_id] = use_patch;
+  if (use_patch) {
+    Command command;
+    command.set_command_type(enums::COMMAND_TYPE_RECORD_MARKER);
+    auto* a = command.mutable_record_marker_command_attributes();
+    a->set_marker_name("core_patch");
+    (*a->mutable_details())["patch_id"] = ToPayloads(patch_id);
+    (*a->mutable_details())["deprecated"] = ToPayloads(false);
+    run_->AddCommand(std::move(command), nullptr);
+  }
+  return use_patch;
+}
+
+int WorkflowContext::get_version(const std::string& change_id, int min_supported,
+                                 int max_supported) {
+  return patched(change_id) ? max_supported : min_supported;
 }
 
 }  // namespace endure::runtime

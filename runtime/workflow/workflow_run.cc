@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "runtime/payloads.h"
+#include "runtime/workflow/command_events.h"
 #include "temporal/api/enums/v1/command_type.pb.h"
 #include "temporal/api/enums/v1/event_type.pb.h"
 
@@ -10,83 +11,6 @@ namespace endure::runtime {
 namespace {
 
 namespace enums = temporal::api::enums::v1;
-
-bool IsCommandEvent(enums::EventType type) {
-  switch (type) {
-    case enums::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-    case enums::EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED:
-    case enums::EVENT_TYPE_TIMER_STARTED:
-    case enums::EVENT_TYPE_TIMER_CANCELED:
-    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
-    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
-    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED:
-    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
-    case enums::EVENT_TYPE_MARKER_RECORDED:
-    case enums::EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
-    case enums::EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:
-    case enums::EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:
-    case enums::EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
-    case enums::EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// The event a command becomes, and the key both must share.
-enums::EventType EventOf(enums::CommandType type) {
-  switch (type) {
-    case enums::COMMAND_TYPE_START_TIMER:
-      return enums::EVENT_TYPE_TIMER_STARTED;
-    case enums::COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
-      return enums::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED;
-    case enums::COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
-      return enums::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED;
-    case enums::COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
-      return enums::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED;
-    default:
-      return enums::EVENT_TYPE_UNSPECIFIED;
-  }
-}
-
-std::string Describe(const Command& c) {
-  std::string name = enums::CommandType_Name(c.command_type());
-  if (c.has_start_timer_command_attributes()) {
-    name += " (timer " + c.start_timer_command_attributes().timer_id() + ")";
-  } else if (c.has_schedule_activity_task_command_attributes()) {
-    const auto& a = c.schedule_activity_task_command_attributes();
-    name += " (activity " + a.activity_id() + ", type " + a.activity_type().name() + ")";
-  }
-  return name;
-}
-
-std::string Describe(const HistoryEvent& e) {
-  std::string name = enums::EventType_Name(e.event_type());
-  if (e.has_timer_started_event_attributes()) {
-    name += " (timer " + e.timer_started_event_attributes().timer_id() + ")";
-  } else if (e.has_activity_task_scheduled_event_attributes()) {
-    const auto& a = e.activity_task_scheduled_event_attributes();
-    name += " (activity " + a.activity_id() + ", type " + a.activity_type().name() + ")";
-  } else if (e.has_marker_recorded_event_attributes()) {
-    name += " (marker " + e.marker_recorded_event_attributes().marker_name() + ")";
-  }
-  return name;
-}
-
-bool SameKey(const Command& c, const HistoryEvent& e) {
-  if (EventOf(c.command_type()) != e.event_type()) return false;
-  if (c.has_start_timer_command_attributes()) {
-    return c.start_timer_command_attributes().timer_id() ==
-           e.timer_started_event_attributes().timer_id();
-  }
-  if (c.has_schedule_activity_task_command_attributes()) {
-    const auto& a = c.schedule_activity_task_command_attributes();
-    const auto& b = e.activity_task_scheduled_event_attributes();
-    return a.activity_id() == b.activity_id() &&
-           a.activity_type().name() == b.activity_type().name();
-  }
-  return true;
-}
 
 Status NonDeterminism(std::string message) { return Status(kNonDeterminism, std::move(message)); }
 
@@ -96,23 +20,16 @@ std::chrono::system_clock::time_point TimeOf(const google::protobuf::Timestamp& 
           std::chrono::seconds(t.seconds()) + std::chrono::nanoseconds(t.nanos())));
 }
 
-// What an activity's final failure looks like to workflow code.
-std::exception_ptr ActivityFailure(const std::string& type, const std::string& message,
-                                   const temporal::api::failure::v1::Failure* failure,
-                                   std::string fallback_type) {
-  std::string cause_type = std::move(fallback_type);
-  bool non_retryable = false;
-  std::string text = message;
-  if (failure != nullptr) {
-    const temporal::api::failure::v1::Failure& root =
-        failure->has_cause() ? failure->cause() : *failure;
-    if (root.has_application_failure_info()) {
-      cause_type = root.application_failure_info().type();
-      non_retryable = root.application_failure_info().non_retryable();
-    }
-    text = root.message().empty() ? failure->message() : root.message();
-  }
-  return std::make_exception_ptr(ActivityError(text, type, cause_type, non_retryable));
+// The patch id a `core_patch` marker (as Temporal's SDKs write it) records, if it is one.
+std::optional<std::string> PatchOf(const HistoryEvent& e) {
+  if (!e.has_marker_recorded_event_attributes()) return std::nullopt;
+  const auto& a = e.marker_recorded_event_attributes();
+  if (a.marker_name() != "core_patch") return std::nullopt;
+  const auto it = a.details().find("patch_id");
+  if (it == a.details().end() || it->second.payloads_size() == 0) return std::nullopt;
+  auto id = FromPayload(it->second.payloads(0));
+  if (!id.ok() || !id->is_string()) return std::nullopt;
+  return id->get<std::string>();
 }
 
 }  // namespace
@@ -130,14 +47,38 @@ void WorkflowRun::AddCommand(Command command, std::function<void(int64_t)> recor
   queued_.push_back({std::move(command), std::move(recorded)});
 }
 
+void WorkflowRun::DropUnsentCommand(const std::function<bool(const Command&)>& match) {
+  std::erase_if(activation_commands_, match);
+  std::erase_if(queued_, [&](const QueuedCommand& q) { return match(q.command); });
+}
+
+uint64_t WorkflowRun::AddCanceller(std::function<void()> cancel) {
+  const uint64_t id = next_canceller_++;
+  cancellers_[id] = std::move(cancel);
+  return id;
+}
+
+void WorkflowRun::RemoveCanceller(uint64_t id) { cancellers_.erase(id); }
+
+void WorkflowRun::CancelAll() {
+  auto cancellers = std::move(cancellers_);
+  cancellers_.clear();
+  for (auto& [id, cancel] : cancellers) cancel();
+}
+
 Result<std::vector<Command>> WorkflowRun::ApplyEvents(const std::vector<HistoryEvent>& events) {
+  // Patch markers are known up front, as Temporal's SDKs know them: patched() asks whether
+  // history has the marker, not whether it has been reached.
+  for (const HistoryEvent& e : events) {
+    if (auto patch = PatchOf(e)) recorded_patches_.insert(*patch);
+  }
   activation_commands_.clear();
   bool activated_last = false;
   for (size_t i = 0; i < events.size(); ++i) {
     const HistoryEvent& e = events[i];
     last_event_id_ = e.event_id();
     activated_last = false;
-    if (IsCommandEvent(e.event_type())) {
+    if (IsCommandEvent(e)) {
       ENDURE_RETURN_IF_ERROR(MatchCommandEvent(e));
       continue;
     }
@@ -150,7 +91,7 @@ Result<std::vector<Command>> WorkflowRun::ApplyEvents(const std::vector<HistoryE
         // Commands of the previous activation not recorded by now never will be.
         ENDURE_RETURN_IF_ERROR(CheckAllCommandsRecorded());
         activation_commands_.clear();  // Only the last activation's commands are answered.
-        ENDURE_RETURN_IF_ERROR(Activate(e));
+        ENDURE_RETURN_IF_ERROR(Activate(e, /*replaying=*/!last));
         activated_last = last;
       }
       continue;
@@ -168,7 +109,7 @@ Status WorkflowRun::MatchCommandEvent(const HistoryEvent& e) {
   }
   QueuedCommand next = std::move(queued_.front());
   queued_.pop_front();
-  if (!SameKey(next.command, e)) {
+  if (!Records(e, next.command)) {
     return NonDeterminism("event " + std::to_string(e.event_id()) + ": history recorded " +
                           Describe(e) + ", but the workflow code made " + Describe(next.command));
   }
@@ -181,77 +122,6 @@ Status WorkflowRun::CheckAllCommandsRecorded() const {
   return NonDeterminism("after event " + std::to_string(last_event_id_) +
                         ": the workflow code made " + Describe(queued_.front().command) +
                         ", which history does not record");
-}
-
-Status WorkflowRun::ApplyResolution(const HistoryEvent& e) {
-  switch (e.event_type()) {
-    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
-      const auto& a = e.workflow_execution_started_event_attributes();
-      ENDURE_ASSIGN_OR_RETURN(input_, FromPayloads(a.input()));
-      if (info_.workflow_type.empty()) info_.workflow_type = a.workflow_type().name();
-      if (info_.task_queue.empty()) info_.task_queue = a.task_queue().name();
-      info_.attempt = a.attempt() > 0 ? a.attempt() : 1;
-      now_ = TimeOf(e.event_time());
-      return Status::Ok();
-    }
-    case enums::EVENT_TYPE_TIMER_FIRED: {
-      auto it = timers_.find(e.timer_fired_event_attributes().started_event_id());
-      if (it == timers_.end()) {
-        return NonDeterminism("event " + std::to_string(e.event_id()) +
-                              ": a timer fired that the workflow code did not start");
-      }
-      it->second->Resolve(Unit{});
-      timers_.erase(it);
-      return Status::Ok();
-    }
-    case enums::EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
-    case enums::EVENT_TYPE_ACTIVITY_TASK_FAILED:
-    case enums::EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
-    case enums::EVENT_TYPE_ACTIVITY_TASK_CANCELED: {
-      int64_t scheduled = 0;
-      if (e.has_activity_task_completed_event_attributes()) {
-        scheduled = e.activity_task_completed_event_attributes().scheduled_event_id();
-      } else if (e.has_activity_task_failed_event_attributes()) {
-        scheduled = e.activity_task_failed_event_attributes().scheduled_event_id();
-      } else if (e.has_activity_task_timed_out_event_attributes()) {
-        scheduled = e.activity_task_timed_out_event_attributes().scheduled_event_id();
-      } else {
-        scheduled = e.activity_task_canceled_event_attributes().scheduled_event_id();
-      }
-      auto it = activities_.find(scheduled);
-      if (it == activities_.end()) {
-        return NonDeterminism("event " + std::to_string(e.event_id()) +
-                              ": an activity ended that the workflow code did not schedule");
-      }
-      PendingActivity activity = std::move(it->second);
-      activities_.erase(it);
-      if (e.has_activity_task_completed_event_attributes()) {
-        auto result = FromPayloads(e.activity_task_completed_event_attributes().result());
-        if (!result.ok()) return result.status().WithContext("activity " + activity.type);
-        activity.state->Resolve(std::move(*result));
-      } else if (e.has_activity_task_failed_event_attributes()) {
-        const auto& f = e.activity_task_failed_event_attributes().failure();
-        activity.state->Fail(ActivityFailure(activity.type, f.message(), &f, "ActivityError"));
-      } else if (e.has_activity_task_timed_out_event_attributes()) {
-        const auto& f = e.activity_task_timed_out_event_attributes().failure();
-        activity.state->Fail(
-            ActivityFailure(activity.type, "activity timed out", &f, "TimeoutError"));
-      } else {
-        activity.state->Fail(
-            ActivityFailure(activity.type, "activity cancelled", nullptr, "CancelledError"));
-      }
-      return Status::Ok();
-    }
-    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: {
-      const auto& a = e.workflow_execution_signaled_event_attributes();
-      ENDURE_ASSIGN_OR_RETURN(Json input, FromPayloads(a.input()));
-      signals_.push_back({a.signal_name(), std::move(input)});
-      return Status::Ok();
-    }
-    default:
-      // Scheduling, starts of activities and workflow tasks, and what this SDK does not use.
-      return Status::Ok();
-  }
 }
 
 void WorkflowRun::DispatchSignals() {
@@ -274,6 +144,7 @@ bool WorkflowRun::CheckConditions() {
   for (auto it = conditions_.begin(); it != conditions_.end();) {
     if (it->predicate()) {
       it->state->Resolve(Unit{});
+      RemoveCanceller(it->canceller);
       it = conditions_.erase(it);
       woke = true;
     } else {
@@ -283,18 +154,23 @@ bool WorkflowRun::CheckConditions() {
   return woke;
 }
 
-Status WorkflowRun::Activate(const HistoryEvent& started) {
+Status WorkflowRun::Activate(const HistoryEvent& started, bool replaying) {
   now_ = TimeOf(started.event_time());
+  replaying_ = replaying;
   if (completion_made_) return Status::Ok();
   try {
     if (!main_) {
       main_.emplace(function_(context_, input_));
       scheduler_.Ready(main_->handle());
     }
+    if (cancel_requested_ && !cancel_delivered_) {
+      cancel_delivered_ = true;
+      CancelAll();
+    }
     for (;;) {
       DispatchSignals();
       const bool ran = scheduler_.RunReady();
-      if (main_->handle().done()) break;
+      if (main_->handle().done() || completion_made_) break;
       if (!CheckConditions() && !ran) break;
     }
   } catch (const std::exception& e) {
@@ -307,28 +183,31 @@ Status WorkflowRun::Activate(const HistoryEvent& started) {
 Status WorkflowRun::FinishIfDone() {
   if (!main_ || !main_->handle().done() || completion_made_) return Status::Ok();
   Command command;
+  auto fail = [&](const std::string& message, const std::string& type, bool non_retryable,
+                  const Json& details) {
+    command.set_command_type(enums::COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION);
+    auto* failure = command.mutable_fail_workflow_execution_command_attributes()->mutable_failure();
+    failure->set_message(message);
+    failure->set_source("EndureCpp");
+    auto* info = failure->mutable_application_failure_info();
+    info->set_type(type);
+    info->set_non_retryable(non_retryable);
+    if (!details.is_null()) *info->mutable_details() = ToPayloads(details);
+  };
   try {
     Json result = main_->await_resume();
     command.set_command_type(enums::COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION);
     *command.mutable_complete_workflow_execution_command_attributes()->mutable_result() =
         ToPayloads(result);
+  } catch (const WorkflowCancelledError&) {
+    command.set_command_type(enums::COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION);
+    command.mutable_cancel_workflow_execution_command_attributes();
   } catch (const ApplicationError& e) {
-    command.set_command_type(enums::COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION);
-    auto* failure = command.mutable_fail_workflow_execution_command_attributes()->mutable_failure();
-    failure->set_message(e.what());
-    failure->set_source("EndureCpp");
-    auto* info = failure->mutable_application_failure_info();
-    info->set_type(e.type());
-    info->set_non_retryable(e.non_retryable());
-    if (!e.details().is_null()) *info->mutable_details() = ToPayloads(e.details());
+    fail(e.what(), e.type(), e.non_retryable(), e.details());
   } catch (const ActivityError& e) {
-    command.set_command_type(enums::COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION);
-    auto* failure = command.mutable_fail_workflow_execution_command_attributes()->mutable_failure();
-    failure->set_message(e.what());
-    failure->set_source("EndureCpp");
-    auto* info = failure->mutable_application_failure_info();
-    info->set_type(e.cause_type());
-    info->set_non_retryable(e.non_retryable());
+    fail(e.what(), e.cause_type(), e.non_retryable(), nullptr);
+  } catch (const ChildWorkflowError& e) {
+    fail(e.what(), e.cause_type(), false, nullptr);
   } catch (const std::exception& e) {
     return Internal(std::string("workflow task failed: ") + e.what());
   }

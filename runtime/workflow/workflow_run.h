@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,7 @@ class WorkflowRun {
   struct Condition {
     std::function<bool()> predicate;
     std::shared_ptr<FutureState<Unit>> state;
+    uint64_t canceller = 0;
   };
   struct QueuedCommand {
     Command command;
@@ -73,14 +75,32 @@ class WorkflowRun {
     std::string name;
     Json input;
   };
+  // Something scheduled and waited for, by the event that recorded it (0 until recorded).
+  template <typename T>
+  struct Op {
+    std::string id;    // Timer id, activity id or child workflow id.
+    std::string type;  // Activity or workflow type.
+    std::shared_ptr<FutureState<T>> state;
+    int64_t event_id = 0;
+    bool cancelled = false;
+    uint64_t canceller = 0;
+  };
 
   void AddCommand(Command command, std::function<void(int64_t)> recorded);
-  Status Activate(const HistoryEvent& started);
+  // Removes a command of this activation that has not been sent (a cancelled schedule).
+  void DropUnsentCommand(const std::function<bool(const Command&)>& match);
+  Status Activate(const HistoryEvent& started, bool replaying);
   Status MatchCommandEvent(const HistoryEvent& event);
-  Status ApplyResolution(const HistoryEvent& event);
+  Status ApplyResolution(const HistoryEvent& event);  // workflow_events.cc
   void DispatchSignals();
   bool CheckConditions();
   Status FinishIfDone();
+
+  // Cancellation: what is cancellable registers how to cancel it, and unregisters once done.
+  uint64_t AddCanceller(std::function<void()> cancel);
+  void RemoveCanceller(uint64_t id);
+  void CancelAll();
+  bool Cancellable() const { return non_cancellable_depth_ == 0; }
 
   WorkflowFunction function_;
   WorkflowInfo info_;
@@ -92,21 +112,29 @@ class WorkflowRun {
   std::optional<Task<Json>> main_;
   bool completion_made_ = false;
   int64_t last_event_id_ = 0;
+  bool replaying_ = false;
+
+  bool cancel_requested_ = false;
+  bool cancel_delivered_ = false;
+  int non_cancellable_depth_ = 0;
+  uint64_t next_canceller_ = 1;
+  std::map<uint64_t, std::function<void()>> cancellers_;
 
   uint64_t next_timer_ = 1;
   uint64_t next_activity_ = 1;
+  uint64_t next_child_ = 1;
   std::deque<QueuedCommand> queued_;
   std::vector<Command> activation_commands_;
-  std::map<int64_t, std::shared_ptr<FutureState<Unit>>> timers_;  // By TimerStarted event id.
-  struct PendingActivity {
-    std::string type;
-    std::shared_ptr<FutureState<Json>> state;
-  };
-  std::map<int64_t, PendingActivity> activities_;  // By ActivityTaskScheduled event id.
+  std::map<int64_t, std::shared_ptr<Op<Unit>>> timers_;      // By TimerStarted event id.
+  std::map<int64_t, std::shared_ptr<Op<Json>>> activities_;  // By ActivityTaskScheduled id.
+  std::map<int64_t, std::shared_ptr<Op<Json>>> children_;    // By the initiated event id.
+  std::map<int64_t, std::shared_ptr<Op<Unit>>> externals_;   // By the initiated event id.
   std::vector<Condition> conditions_;
   std::deque<Signal> signals_;
   std::map<std::string, std::function<void(const Json&)>> signal_handlers_;
   std::map<std::string, std::function<Json(const Json&)>> query_handlers_;
+  std::set<std::string> recorded_patches_;  // Patch ids of the markers history holds.
+  std::map<std::string, bool> patches_;     // What patched() answered, per id.
 };
 
 }  // namespace endure::runtime

@@ -1,0 +1,243 @@
+// The workflow context's features, run embedded end to end: continue-as-new, patching (old
+// histories replay down the old path), cancellation with non-cancellable cleanup, child
+// workflows, signals to other workflows, search attributes; and each history replays.
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "engine/frontend/frontend.h"
+#include "runtime/client/client.h"
+#include "runtime/engine.h"
+#include "runtime/replay/replayer.h"
+#include "runtime/worker/worker.h"
+#include "runtime/workflow/workflow_run.h"
+#include "temporal/api/enums/v1/event_type.pb.h"
+#include "tests/storage/store_test_util.h"
+
+namespace endure::runtime {
+namespace {
+
+using namespace std::chrono_literals;
+namespace enums = temporal::api::enums::v1;
+
+ActivityOptions Quick() {
+  ActivityOptions o;
+  o.start_to_close_timeout = 10s;
+  return o;
+}
+
+Task<Json> Counter(WorkflowContext& ctx, Json input) {
+  const int n = input.value("n", 0);
+  const int target = input.value("target", 3);
+  if (n < target) {
+    Json next = {{"n", n + 1}, {"target", target}};
+    co_await ctx.continue_as_new(std::move(next));
+  }
+  co_return n;
+}
+
+Task<Json> Unpatched(WorkflowContext& ctx, Json) {
+  Json a = co_await ctx.execute_activity("echo", "a", Quick());
+  co_return a;
+}
+
+// Unpatched with a step added behind a patch: old histories take the old path.
+Task<Json> Patched(WorkflowContext& ctx, Json) {
+  Json a = co_await ctx.execute_activity("echo", "a", Quick());
+  if (ctx.patched("extra-step")) {
+    Json b = co_await ctx.execute_activity("echo", "b", Quick());
+    co_return a.get<std::string>() + b.get<std::string>();
+  }
+  co_return a;
+}
+
+Task<Json> CleansUp(WorkflowContext& ctx, Json) {
+  bool cancelled = false;
+  try {
+    co_await ctx.sleep(1h);
+  } catch (const WorkflowCancelledError&) {
+    cancelled = true;  // C++ allows no co_await in a handler: the cleanup follows it.
+  }
+  if (cancelled) {
+    auto scope = ctx.non_cancellable();
+    co_await ctx.execute_activity("echo", "cleanup", Quick());
+    throw WorkflowCancelledError();
+  }
+  co_return "not cancelled";
+}
+
+Task<Json> Doubler(WorkflowContext&, Json input) { co_return input.get<int>() * 2; }
+
+Task<Json> Failer(WorkflowContext&, Json) {
+  throw ApplicationError("deliberate", "ChildTrouble", true);
+  co_return nullptr;
+}
+
+Task<Json> Parent(WorkflowContext& ctx, Json) {
+  Json doubled = co_await ctx.execute_child_workflow("Doubler", 21, ChildWorkflowOptions());
+  std::string failure;
+  try {
+    ChildWorkflowOptions options;
+    options.id = ctx.info().workflow_id + "-f";
+    co_await ctx.execute_child_workflow("Failer", nullptr, options);
+  } catch (const ChildWorkflowError& e) {
+    failure = e.cause_type();
+  }
+  Json result = {{"doubled", doubled}, {"failure", failure}};
+  co_return result;
+}
+
+Task<Json> Waiter(WorkflowContext& ctx, Json) {
+  std::string got;
+  ctx.on_signal("ping", [&](const Json& v) { got = v.get<std::string>(); });
+  co_await ctx.wait_condition([&] { return !got.empty(); });
+  co_return got;
+}
+
+Task<Json> Pinger(WorkflowContext& ctx, Json input) {
+  co_await ctx.signal_external(input.get<std::string>(), "", "ping", "hello");
+  co_return nullptr;
+}
+
+Task<Json> Tagger(WorkflowContext& ctx, Json) {
+  const Json attributes = {{"Project", "jarvis"}};
+  ctx.upsert_search_attributes(attributes);
+  co_await ctx.sleep(10ms);
+  co_return nullptr;
+}
+
+class WorkflowFeaturesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto engine = Engine::Open({.db_path = dir_.File("endure.db")});
+    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+    engine_ = std::move(*engine);
+    client_ = std::make_unique<Client>(engine_->client());
+    worker_ =
+        std::make_unique<Worker>(engine_->service().get(), WorkerOptions{.task_queue = "features"});
+    for (const auto& [name, fn] :
+         std::vector<std::pair<std::string, WorkflowFunction>>{{"Counter", Counter},
+                                                               {"Unpatched", Unpatched},
+                                                               {"Patched", Patched},
+                                                               {"CleansUp", CleansUp},
+                                                               {"Doubler", Doubler},
+                                                               {"Failer", Failer},
+                                                               {"Parent", Parent},
+                                                               {"Waiter", Waiter},
+                                                               {"Pinger", Pinger},
+                                                               {"Tagger", Tagger}}) {
+      worker_->RegisterWorkflow(name, fn);
+    }
+    worker_->RegisterActivity("echo", [](ActivityContext&, const Json& v) { return v; });
+    ASSERT_TRUE(worker_->Start().ok());
+  }
+  void TearDown() override {
+    worker_.reset();
+    engine_->Shutdown();
+  }
+
+  WorkflowHandle Start(const std::string& type, const std::string& id, const Json& input) {
+    auto w = client_->StartWorkflow(type, input, {.id = id, .task_queue = "features"});
+    EXPECT_TRUE(w.ok()) << w.status().ToString();
+    return w.ok() ? *w : WorkflowHandle{id, ""};
+  }
+
+  bool HasEvent(const WorkflowHandle& w, enums::EventType type) {
+    auto history = client_->FetchHistory(w);
+    if (!history.ok()) return false;
+    for (const auto& e : history->events()) {
+      if (e.event_type() == type) return true;
+    }
+    return false;
+  }
+
+  storage::testing::TempDir dir_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Client> client_;
+  std::unique_ptr<Worker> worker_;
+};
+
+TEST_F(WorkflowFeaturesTest, ContinuesAsNewUntilDone) {
+  const auto w = Start("Counter", "counter", Json{{"n", 0}, {"target", 3}});
+  auto result = client_->GetResult(w);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(*result, 3);
+  auto first = client_->Describe(w);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->status, "ContinuedAsNew");
+}
+
+TEST_F(WorkflowFeaturesTest, PatchedCodeReplaysOldAndNewHistories) {
+  const auto old_run = Start("Unpatched", "old", nullptr);
+  ASSERT_TRUE(client_->GetResult(old_run).ok());
+  const auto new_run = Start("Patched", "new", nullptr);
+  auto result = client_->GetResult(new_run);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(*result, "ab");
+  EXPECT_TRUE(HasEvent(new_run, enums::EVENT_TYPE_MARKER_RECORDED));
+
+  // The patched code replays the history written before the patch, and its own.
+  auto old_history = client_->FetchHistory(old_run);
+  auto new_history = client_->FetchHistory(new_run);
+  ASSERT_TRUE(old_history.ok() && new_history.ok());
+  EXPECT_TRUE(ReplayHistory(Patched, *old_history).ok());
+  EXPECT_TRUE(ReplayHistory(Patched, *new_history).ok());
+  // The unpatched code does not replay the patched history.
+  EXPECT_EQ(ReplayHistory(Unpatched, *new_history).code(), kNonDeterminism);
+}
+
+TEST_F(WorkflowFeaturesTest, CancellationRunsNonCancellableCleanup) {
+  const auto w = Start("CleansUp", "cleanup", nullptr);
+  for (int i = 0; i < 200 && !HasEvent(w, enums::EVENT_TYPE_TIMER_STARTED); ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_TRUE(client_->Cancel(w, "no longer needed").ok());
+  auto result = client_->GetResult(w);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("canceled"), std::string::npos);
+  EXPECT_TRUE(HasEvent(w, enums::EVENT_TYPE_TIMER_CANCELED));
+  EXPECT_TRUE(HasEvent(w, enums::EVENT_TYPE_ACTIVITY_TASK_COMPLETED));  // The cleanup ran.
+  EXPECT_TRUE(HasEvent(w, enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED));
+  auto history = client_->FetchHistory(w);
+  ASSERT_TRUE(history.ok());
+  Status replay = ReplayHistory(CleansUp, *history);
+  EXPECT_TRUE(replay.ok()) << replay.ToString();
+}
+
+TEST_F(WorkflowFeaturesTest, ChildWorkflowsReturnResultsAndFailures) {
+  const auto w = Start("Parent", "parent", nullptr);
+  auto result = client_->GetResult(w);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ((*result)["doubled"], 42);
+  EXPECT_EQ((*result)["failure"], "ChildTrouble");
+  auto history = client_->FetchHistory(w);
+  ASSERT_TRUE(history.ok());
+  Status replay = ReplayHistory(Parent, *history);
+  EXPECT_TRUE(replay.ok()) << replay.ToString();
+}
+
+TEST_F(WorkflowFeaturesTest, SignalsAnotherWorkflow) {
+  const auto waiter = Start("Waiter", "waiter", nullptr);
+  const auto pinger = Start("Pinger", "pinger", "waiter");
+  ASSERT_TRUE(client_->GetResult(pinger).ok());
+  auto got = client_->GetResult(waiter);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(*got, "hello");
+}
+
+TEST_F(WorkflowFeaturesTest, UpsertsSearchAttributesVisibleToLists) {
+  temporal::api::operatorservice::v1::AddSearchAttributesRequest add;
+  add.set_namespace_("default");
+  (*add.mutable_search_attributes())["Project"] =
+      temporal::api::enums::v1::INDEXED_VALUE_TYPE_KEYWORD;
+  ASSERT_TRUE(engine_->frontend()->AddSearchAttributes(add).ok());
+  const auto w = Start("Tagger", "tagger", nullptr);
+  ASSERT_TRUE(client_->GetResult(w).ok());
+  auto listed = client_->List("Project = 'jarvis'");
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].workflow_id, "tagger");
+}
+
+}  // namespace
+}  // namespace endure::runtime
