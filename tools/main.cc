@@ -3,6 +3,7 @@
 
 #include "tools/db_command.h"
 #include "tools/server_command.h"
+#include "tools/worker_command.h"
 #include "tools/workflow/workflow_commands.h"
 
 int main(int argc, char** argv) {
@@ -12,6 +13,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   endure::tools::AddDbCommands(app, exit_code);
   endure::tools::AddServerCommands(app, exit_code);
+  endure::tools::AddWorkerCommands(app, exit_code);
   endure::tools::AddWorkflowCommands(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;

@@ -11,7 +11,10 @@
 #include <vector>
 
 #include "engine/server/dev_server.h"
+#include "runtime/client/service.h"
+#include "tools/jarvis_worker.h"
 #include "tools/logging.h"
+#include "workflows/jarvis_workflows.h"
 
 namespace endure::tools {
 namespace {
@@ -26,6 +29,7 @@ struct StartDevOptions {
   std::vector<std::string> namespaces;
   std::string log_level = "warn";
   std::string log_format = "text";
+  bool jarvis_worker = true;
 };
 
 // A throw-away database for --in-memory: a file in a fresh temporary directory (SQLite's WAL
@@ -93,6 +97,16 @@ int RunStartDev(const StartDevOptions& o) {
               << "): " << server.status().message() << "\n";
     return 1;
   }
+  // JARVIS's workflows run in the server's process, so that the README's first command is
+  // enough to start and watch them with `endure workflow ...`.
+  std::unique_ptr<runtime::Service> in_process;
+  std::unique_ptr<runtime::Worker> jarvis;
+  if (o.jarvis_worker) {
+    in_process = runtime::EmbeddedService((*server)->frontend());
+    runtime::WorkerOptions worker_options;
+    worker_options.task_queue = workflows::kJarvisTaskQueue;
+    jarvis = StartJarvisWorker(in_process.get(), worker_options);
+  }
   std::vector<std::string> namespaces = {"default"};
   for (const std::string& n : o.namespaces) {
     if (n != "default") namespaces.push_back(n);
@@ -112,6 +126,8 @@ int RunStartDev(const StartDevOptions& o) {
     std::cout << "  Database   " << std::filesystem::absolute(o.db_filename).string()
               << " (persistent)\n";
   }
+  if (jarvis)
+    std::cout << "  Worker     JARVIS workflows on " << workflows::kJarvisTaskQueue << "\n";
   std::cout << "  Namespaces " << Join(namespaces) << "\n"
             << "Ready." << std::endl;
   spdlog::info("dev server ready on {}:{}", host, (*server)->port());
@@ -119,6 +135,7 @@ int RunStartDev(const StartDevOptions& o) {
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   spdlog::info("{}: draining calls in flight and closing the database", strsignal(signal_number));
+  if (jarvis) jarvis->Shutdown();
   (*server)->Shutdown();
   std::cout << "Stopped." << std::endl;
   return 0;
@@ -153,6 +170,8 @@ void AddServerCommands(CLI::App& app, int& exit_code) {
   start->add_option("--log-format", o->log_format, "text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+  start->add_flag("!--no-jarvis-worker", o->jarvis_worker,
+                  "Do not run JARVIS's workflows and activities in the server's process");
   start->callback([o, &exit_code] { exit_code = RunStartDev(*o); });
 }
 

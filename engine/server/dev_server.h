@@ -50,6 +50,8 @@ class DevServer {
   int port() const { return port_; }
   int http_port() const { return http_port_; }
   int metrics_port() const { return metrics_port_; }
+  // For workers in the server's own process (until Shutdown).
+  Frontend* frontend() { return frontend_.get(); }
 
   void Shutdown();
 
