@@ -23,7 +23,8 @@ runtime::Task<runtime::Json> SelfImprovementWorkflow(runtime::WorkflowContext& c
 runtime::Task<runtime::Json> CodeAnalysisWorkflow(runtime::WorkflowContext& ctx,
                                                   runtime::Json input);
 // {model_id, training_config: {num_steps, learning_rate, batch_size, target_accuracy,
-// chunk_steps?}}; query get_training_progress; signals pause_training, resume_training.
+// chunk_steps?, heartbeat_timeout_seconds?}}; query get_training_progress; signals
+// pause_training, resume_training.
 runtime::Task<runtime::Json> ModelTrainingWorkflow(runtime::WorkflowContext& ctx,
                                                    runtime::Json input);
 // {task_id, task_type: "data_migration", parameters: {source_db, target_db, table,

@@ -39,7 +39,8 @@ Task<Json> ModelTrainingWorkflow(WorkflowContext& ctx, Json input) {
 
   ActivityOptions options;
   options.start_to_close_timeout = 30min;
-  options.heartbeat_timeout = 2min;
+  // A chunk whose worker died is retried once its heartbeats stop for this long.
+  options.heartbeat_timeout = std::chrono::seconds(config.value("heartbeat_timeout_seconds", 120));
   options.retry_policy =
       RetryPolicy{.initial_interval = 1s,
                   .maximum_attempts = 10,

@@ -12,6 +12,7 @@
 
 #include <coroutine>
 #include <exception>
+#include <functional>
 #include <optional>
 #include <utility>
 
@@ -47,11 +48,15 @@ class [[nodiscard]] Task {
  public:
   struct promise_type : detail::PromiseBase {
     std::optional<T> value;
+    // Runs at co_return, while the coroutine's locals still exist (by final_suspend they are
+    // gone): the executor's last look at the state query handlers read.
+    std::function<void()> before_return;
     Task get_return_object() {
       return Task(std::coroutine_handle<promise_type>::from_promise(*this));
     }
     template <typename U>
     void return_value(U&& v) {
+      if (before_return) before_return();
       value.emplace(std::forward<U>(v));
     }
   };

@@ -161,6 +161,7 @@ Status WorkflowRun::Activate(const HistoryEvent& started, bool replaying) {
   try {
     if (!main_) {
       main_.emplace(function_(context_, input_));
+      main_->handle().promise().before_return = [this] { TakeFinalAnswers(); };
       scheduler_.Ready(main_->handle());
     }
     if (cancel_requested_ && !cancel_delivered_) {
@@ -180,8 +181,25 @@ Status WorkflowRun::Activate(const HistoryEvent& started, bool replaying) {
   return FinishIfDone();
 }
 
+void WorkflowRun::TakeFinalAnswers() {
+  std::map<std::string, Json> answers;
+  for (const auto& [name, handler] : query_handlers_) {
+    try {
+      answers[name] = handler(nullptr);
+    } catch (const std::exception&) {
+      // A query that needs arguments has no final answer; asked later, it says so.
+    }
+  }
+  final_answers_ = std::move(answers);
+}
+
 Status WorkflowRun::FinishIfDone() {
   if (!main_ || !main_->handle().done() || completion_made_) return Status::Ok();
+  // The handlers capture the function's locals, which no longer exist.
+  if (!final_answers_) final_answers_.emplace();
+  query_handlers_.clear();
+  signal_handlers_.clear();
+  conditions_.clear();
   Command command;
   auto fail = [&](const std::string& message, const std::string& type, bool non_retryable,
                   const Json& details) {
@@ -217,6 +235,15 @@ Status WorkflowRun::FinishIfDone() {
 }
 
 Result<Json> WorkflowRun::Query(const std::string& name, const Json& input) {
+  if (final_answers_) {
+    auto answer = final_answers_->find(name);
+    if (answer == final_answers_->end()) {
+      return InvalidArgument("query '" + name +
+                             "' has no answer: the workflow has returned, and only queries "
+                             "its handlers answered without arguments at that point remain");
+    }
+    return answer->second;
+  }
   auto handler = query_handlers_.find(name);
   if (handler == query_handlers_.end()) {
     std::string known;

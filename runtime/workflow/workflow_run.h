@@ -133,6 +133,10 @@ class WorkflowRun {
   std::deque<Signal> signals_;
   std::map<std::string, std::function<void(const Json&)>> signal_handlers_;
   std::map<std::string, std::function<Json(const Json&)>> query_handlers_;
+  // Once the workflow function has returned, its locals (which handlers capture) are gone:
+  // queries are answered from what each handler answered at its co_return.
+  std::optional<std::map<std::string, Json>> final_answers_;
+  void TakeFinalAnswers();
   std::set<std::string> recorded_patches_;  // Patch ids of the markers history holds.
   std::map<std::string, bool> patches_;     // What patched() answered, per id.
 };

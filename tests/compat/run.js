@@ -20,7 +20,7 @@ const { Client, Connection } = require('@temporalio/client');
 const { ServerProcess, tail } = require('./lib/server');
 const { createActivities } = require('./activities');
 
-const CASE_FILES = ['activities', 'messages', 'lifecycle', 'client', 'workers', 'restart', 'cli'];
+const CASE_FILES = ['activities', 'messages', 'lifecycle', 'client', 'workers', 'restart', 'cli', 'interop'];
 const CASE_TIMEOUT_MS = 60_000;
 // Forwarded SDK-core log lines are buffered (up to 100 ms) before they reach the logger, and a
 // worker shutting down logs after its case returned: a line still belongs to a case this long
