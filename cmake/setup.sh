@@ -9,7 +9,7 @@ packages=(
   libboost-dev libspdlog-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
-  nodejs npm
+  nodejs npm openssl
 )
 
 missing=()

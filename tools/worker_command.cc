@@ -18,7 +18,7 @@ namespace {
 struct WorkerFlags {
   std::string address;
   std::string namespace_name;
-  std::string task_queue = workflows::kJarvisTaskQueue;
+  std::string task_queue;  // Empty: TEMPORAL_TASK_QUEUE, else jarvis-task-queue.
   int workflow_pollers = 2;
   int activity_pollers = 4;
   int max_cached_workflows = 1000;
@@ -45,20 +45,26 @@ int RunWorker(const WorkerFlags& f) {
   }
   std::string ns = f.namespace_name.empty() ? Env("TEMPORAL_NAMESPACE") : f.namespace_name;
   if (ns.empty()) ns = "default";
-  auto service = runtime::RemoteService(address);
+  auto service = runtime::RemoteService(address, runtime::TlsFromEnvironment());
+  if (!service.ok()) {
+    std::cerr << "endure: " << service.status().message() << "\n";
+    return 2;
+  }
   runtime::WorkerOptions options;
   options.namespace_name = ns;
-  options.task_queue = f.task_queue;
+  options.task_queue = !f.task_queue.empty()                 ? f.task_queue
+                       : !Env("TEMPORAL_TASK_QUEUE").empty() ? Env("TEMPORAL_TASK_QUEUE")
+                                                             : workflows::kJarvisTaskQueue;
   options.workflow_pollers = f.workflow_pollers;
   options.activity_pollers = f.activity_pollers;
   options.max_cached_workflows = static_cast<size_t>(f.max_cached_workflows);
-  auto worker = StartJarvisWorker(service.get(), options);
+  auto worker = StartJarvisWorker(service->get(), options);
   if (!worker) {
     std::cerr << "endure: could not start the worker\n";
     return 1;
   }
-  std::cout << "Worker polling task queue " << f.task_queue << " of namespace " << ns << " at "
-            << address << "\nReady." << std::endl;
+  std::cout << "Worker polling task queue " << options.task_queue << " of namespace " << ns
+            << " at " << address << "\nReady." << std::endl;
   int signal_number = 0;
   sigwait(&stop, &signal_number);
   worker->Shutdown();
@@ -114,7 +120,8 @@ void AddWorkerCommands(CLI::App& app, int& exit_code) {
                      "TEMPORAL_PORT, else 127.0.0.1:7233)");
   worker->add_option("--namespace,-n", f->namespace_name,
                      "Namespace (default: TEMPORAL_NAMESPACE, else default)");
-  worker->add_option("--task-queue,-t", f->task_queue, "Task queue")->capture_default_str();
+  worker->add_option("--task-queue,-t", f->task_queue,
+                     "Task queue (default: TEMPORAL_TASK_QUEUE, else jarvis-task-queue)");
   worker->add_option("--workflow-pollers", f->workflow_pollers)
       ->check(CLI::Range(1, 64))
       ->capture_default_str();

@@ -107,7 +107,13 @@ Client Client::Connect(const std::string& address, std::string namespace_name) {
   return Client(std::shared_ptr<Service>(RemoteService(address)), std::move(namespace_name));
 }
 
-Client Client::FromEnvironment() {
+Result<Client> Client::Connect(const std::string& address, std::string namespace_name,
+                               const TlsOptions& tls) {
+  ENDURE_ASSIGN_OR_RETURN(auto service, RemoteService(address, tls));
+  return Client(std::shared_ptr<Service>(std::move(service)), std::move(namespace_name));
+}
+
+Result<Client> Client::FromEnvironment() {
   std::string address = Env("TEMPORAL_ADDRESS");
   if (address.empty()) {
     const std::string host = Env("TEMPORAL_HOST");
@@ -115,7 +121,7 @@ Client Client::FromEnvironment() {
     address = (host.empty() ? "127.0.0.1" : host) + ":" + (port.empty() ? "7233" : port);
   }
   const std::string ns = Env("TEMPORAL_NAMESPACE");
-  return Connect(address, ns.empty() ? "default" : ns);
+  return Connect(address, ns.empty() ? "default" : ns, TlsFromEnvironment());
 }
 
 Result<WorkflowHandle> Client::StartWorkflow(const std::string& type, const Json& input,

@@ -54,11 +54,14 @@ class Client {
  public:
   Client(std::shared_ptr<Service> service, std::string namespace_name);
 
-  // A server over gRPC at `address` (host:port).
+  // A server over gRPC at `address` (host:port), without TLS.
   static Client Connect(const std::string& address, std::string namespace_name = "default");
+  static Result<Client> Connect(const std::string& address, std::string namespace_name,
+                                const TlsOptions& tls);
   // As JARVIS configures it: TEMPORAL_HOST (default 127.0.0.1), TEMPORAL_PORT (7233),
-  // TEMPORAL_NAMESPACE (default); TEMPORAL_ADDRESS (host:port) wins over host and port.
-  static Client FromEnvironment();
+  // TEMPORAL_NAMESPACE (default), TLS from TEMPORAL_TLS_* (TlsFromEnvironment);
+  // TEMPORAL_ADDRESS (host:port) wins over host and port.
+  static Result<Client> FromEnvironment();
 
   Result<WorkflowHandle> StartWorkflow(const std::string& type, const Json& input,
                                        const StartWorkflowOptions& options);

@@ -2,6 +2,9 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include "runtime/client/service.h"
 #include "temporal/api/workflowservice/v1/service.grpc.pb.h"
@@ -15,12 +18,14 @@ constexpr std::chrono::seconds kCallDeadline{30};
 
 class Remote final : public Service {
  public:
-  explicit Remote(const std::string& address) : address_(address) {
+  Remote(const std::string& address, std::shared_ptr<grpc::ChannelCredentials> credentials,
+         const std::string& server_name)
+      : address_(address) {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(128 << 20);
     args.SetMaxSendMessageSize(128 << 20);
-    stub_ = wsv1::WorkflowService::NewStub(
-        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
+    if (!server_name.empty()) args.SetSslTargetNameOverride(server_name);
+    stub_ = wsv1::WorkflowService::NewStub(grpc::CreateCustomChannel(address, credentials, args));
   }
 
 #define ENDURE_REMOTE(Name, deadline)                                                         \
@@ -93,10 +98,54 @@ class Remote final : public Service {
   std::unique_ptr<wsv1::WorkflowService::Stub> stub_;
 };
 
+Result<std::string> ReadFile(const std::string& path, const std::string& what) {
+  std::ifstream in(path);
+  if (!in) return InvalidArgument(what + " " + path + ": cannot read the file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? "" : v;
+}
+
 }  // namespace
 
+TlsOptions TlsFromEnvironment() {
+  TlsOptions tls;
+  const std::string enabled = Env("TEMPORAL_TLS_ENABLED");
+  tls.enabled = enabled == "true" || enabled == "1" || enabled == "TRUE" || enabled == "True";
+  tls.cert_path = Env("TEMPORAL_TLS_CERT");
+  tls.key_path = Env("TEMPORAL_TLS_KEY");
+  tls.ca_path = Env("TEMPORAL_TLS_CA");
+  tls.server_name = Env("TEMPORAL_TLS_SERVER_NAME");
+  return tls;
+}
+
+Result<std::unique_ptr<Service>> RemoteService(const std::string& address, const TlsOptions& tls) {
+  if (!tls.enabled) {
+    return std::unique_ptr<Service>(
+        std::make_unique<Remote>(address, grpc::InsecureChannelCredentials(), ""));
+  }
+  grpc::SslCredentialsOptions ssl;
+  if (!tls.ca_path.empty()) {
+    ENDURE_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFile(tls.ca_path, "TLS CA"));
+  }
+  if (tls.cert_path.empty() != tls.key_path.empty()) {
+    return InvalidArgument("TLS needs both a client certificate and its key, or neither");
+  }
+  if (!tls.cert_path.empty()) {
+    ENDURE_ASSIGN_OR_RETURN(ssl.pem_cert_chain, ReadFile(tls.cert_path, "TLS certificate"));
+    ENDURE_ASSIGN_OR_RETURN(ssl.pem_private_key, ReadFile(tls.key_path, "TLS key"));
+  }
+  return std::unique_ptr<Service>(
+      std::make_unique<Remote>(address, grpc::SslCredentials(ssl), tls.server_name));
+}
+
 std::unique_ptr<Service> RemoteService(const std::string& address) {
-  return std::make_unique<Remote>(address);
+  return std::make_unique<Remote>(address, grpc::InsecureChannelCredentials(), "");
 }
 
 }  // namespace endure::runtime

@@ -62,7 +62,24 @@ class Service {
 // The engine in this process. `frontend` must outlive the service.
 std::unique_ptr<Service> EmbeddedService(engine::Frontend* frontend);
 
-// A server at `address` (host:port) over gRPC, without TLS.
+// TLS for a remote server: the client certificate and key (mutual TLS, as Temporal Cloud
+// and most production clusters ask), the roots to trust (empty: the system's), and the name to
+// check the server's certificate against (empty: the address's host).
+struct TlsOptions {
+  bool enabled = false;
+  std::string cert_path;
+  std::string key_path;
+  std::string ca_path;
+  std::string server_name;
+};
+
+// TlsOptions from TEMPORAL_TLS_ENABLED (true/1), TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY,
+// TEMPORAL_TLS_CA and TEMPORAL_TLS_SERVER_NAME.
+TlsOptions TlsFromEnvironment();
+
+// A server at `address` (host:port) over gRPC. A TLS file that cannot be read is an error.
+Result<std::unique_ptr<Service>> RemoteService(const std::string& address, const TlsOptions& tls);
+// Without TLS.
 std::unique_ptr<Service> RemoteService(const std::string& address);
 
 }  // namespace endure::runtime
