@@ -1,7 +1,8 @@
+#include "runtime/proto_time.h"
+#include "storage/base/uuid.h"
 #include "runtime/client/client.h"
 
 #include <cstdlib>
-#include <random>
 
 #include "runtime/payloads.h"
 
@@ -9,28 +10,6 @@ namespace endure::runtime {
 namespace {
 
 namespace enums = temporal::api::enums::v1;
-
-std::string NewRequestId() {
-  static thread_local std::mt19937_64 gen{std::random_device{}()};
-  const uint64_t a = gen(), b = gen();
-  char text[37];
-  std::snprintf(text, sizeof text, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
-                static_cast<unsigned>(((b >> 48) & 0x3fff) | 0x8000),
-                static_cast<unsigned long long>(b & 0xffffffffffffULL));
-  return text;
-}
-
-void SetDuration(google::protobuf::Duration* d, std::chrono::milliseconds ms) {
-  d->set_seconds(ms.count() / 1000);
-  d->set_nanos(static_cast<int32_t>((ms.count() % 1000) * 1'000'000));
-}
-
-std::chrono::system_clock::time_point TimeOf(const google::protobuf::Timestamp& t) {
-  return std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(
-          std::chrono::seconds(t.seconds()) + std::chrono::nanoseconds(t.nanos())));
-}
 
 std::string StatusText(enums::WorkflowExecutionStatus status) {
   static const char* kNames[] = {"Unspecified", "Running",    "Completed",      "Failed",
@@ -64,7 +43,7 @@ void FillStart(Request& r, const std::string& ns, const std::string& type, const
   r.mutable_workflow_type()->set_name(type);
   r.mutable_task_queue()->set_name(o.task_queue);
   *r.mutable_input() = ToPayloads(input);
-  r.set_request_id(NewRequestId());
+  r.set_request_id(NewUuid(Env::Default()));
   r.set_identity("endure-cpp-client");
   if (o.execution_timeout.count() > 0) {
     SetDuration(r.mutable_workflow_execution_timeout(), o.execution_timeout);
@@ -155,7 +134,7 @@ Status Client::Signal(const WorkflowHandle& w, const std::string& name, const Js
   r.mutable_workflow_execution()->set_run_id(w.run_id);
   r.set_signal_name(name);
   *r.mutable_input() = ToPayloads(input);
-  r.set_request_id(NewRequestId());
+  r.set_request_id(NewUuid(Env::Default()));
   r.set_identity("endure-cpp-client");
   return service_->SignalWorkflowExecution(r).status();
 }
@@ -181,7 +160,7 @@ Status Client::Cancel(const WorkflowHandle& w, const std::string& reason) {
   r.mutable_workflow_execution()->set_workflow_id(w.workflow_id);
   r.mutable_workflow_execution()->set_run_id(w.run_id);
   r.set_reason(reason);
-  r.set_request_id(NewRequestId());
+  r.set_request_id(NewUuid(Env::Default()));
   r.set_identity("endure-cpp-client");
   return service_->RequestCancelWorkflowExecution(r).status();
 }

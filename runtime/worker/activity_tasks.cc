@@ -3,6 +3,7 @@
 #include <chrono>
 #include <mutex>
 
+#include "runtime/proto_time.h"
 #include "runtime/payloads.h"
 #include "runtime/worker/worker.h"
 
@@ -10,16 +11,6 @@ namespace endure::runtime {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::chrono::system_clock::time_point TimeOf(const google::protobuf::Timestamp& t) {
-  return std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(
-          std::chrono::seconds(t.seconds()) + std::chrono::nanoseconds(t.nanos())));
-}
-
-std::chrono::milliseconds Millis(const google::protobuf::Duration& d) {
-  return std::chrono::milliseconds(d.seconds() * 1000 + d.nanos() / 1'000'000);
-}
 
 class TaskContext final : public ActivityContext {
  public:

@@ -39,6 +39,34 @@ struct PromiseBase {
   std::suspend_always initial_suspend() noexcept { return {}; }
   FinalAwaiter final_suspend() noexcept { return {}; }
   void unhandled_exception() { error = std::current_exception(); }
+  void RethrowIfFailed() const {
+    if (error) std::rethrow_exception(error);
+  }
+};
+
+template <typename T>
+struct Promise : PromiseBase {
+  std::optional<T> value;
+  // Runs at co_return, while the coroutine's locals still exist (by final_suspend they are
+  // gone): the executor's last look at the state query handlers read.
+  std::function<void()> before_return;
+  Task<T> get_return_object();
+  template <typename U>
+  void return_value(U&& v) {
+    if (before_return) before_return();
+    value.emplace(std::forward<U>(v));
+  }
+  T Take() {
+    RethrowIfFailed();
+    return std::move(*value);
+  }
+};
+
+template <>
+struct Promise<void> : PromiseBase {
+  Task<void> get_return_object();
+  void return_void() {}
+  void Take() { RethrowIfFailed(); }
 };
 
 }  // namespace detail
@@ -46,20 +74,7 @@ struct PromiseBase {
 template <typename T>
 class [[nodiscard]] Task {
  public:
-  struct promise_type : detail::PromiseBase {
-    std::optional<T> value;
-    // Runs at co_return, while the coroutine's locals still exist (by final_suspend they are
-    // gone): the executor's last look at the state query handlers read.
-    std::function<void()> before_return;
-    Task get_return_object() {
-      return Task(std::coroutine_handle<promise_type>::from_promise(*this));
-    }
-    template <typename U>
-    void return_value(U&& v) {
-      if (before_return) before_return();
-      value.emplace(std::forward<U>(v));
-    }
-  };
+  using promise_type = detail::Promise<T>;
 
   Task(Task&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
   Task& operator=(Task&& other) noexcept {
@@ -78,55 +93,28 @@ class [[nodiscard]] Task {
     handle_.promise().continuation = awaiter;
     return handle_;
   }
-  T await_resume() {
-    if (handle_.promise().error) std::rethrow_exception(handle_.promise().error);
-    return std::move(*handle_.promise().value);
-  }
+  T await_resume() { return handle_.promise().Take(); }
 
   // For the executor, which starts the main task itself and reads its outcome.
   std::coroutine_handle<promise_type> handle() const { return handle_; }
 
  private:
+  friend promise_type;
   explicit Task(std::coroutine_handle<promise_type> h) : handle_(h) {}
   std::coroutine_handle<promise_type> handle_;
 };
 
-template <>
-class [[nodiscard]] Task<void> {
- public:
-  struct promise_type : detail::PromiseBase {
-    Task get_return_object() {
-      return Task(std::coroutine_handle<promise_type>::from_promise(*this));
-    }
-    void return_void() {}
-  };
+namespace detail {
 
-  Task(Task&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
-  Task& operator=(Task&& other) noexcept {
-    if (this != &other) {
-      if (handle_) handle_.destroy();
-      handle_ = std::exchange(other.handle_, {});
-    }
-    return *this;
-  }
-  ~Task() {
-    if (handle_) handle_.destroy();
-  }
+template <typename T>
+Task<T> Promise<T>::get_return_object() {
+  return Task<T>(std::coroutine_handle<Promise<T>>::from_promise(*this));
+}
 
-  bool await_ready() const noexcept { return false; }
-  std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiter) noexcept {
-    handle_.promise().continuation = awaiter;
-    return handle_;
-  }
-  void await_resume() {
-    if (handle_.promise().error) std::rethrow_exception(handle_.promise().error);
-  }
+inline Task<void> Promise<void>::get_return_object() {
+  return Task<void>(std::coroutine_handle<Promise<void>>::from_promise(*this));
+}
 
-  std::coroutine_handle<promise_type> handle() const { return handle_; }
-
- private:
-  explicit Task(std::coroutine_handle<promise_type> h) : handle_(h) {}
-  std::coroutine_handle<promise_type> handle_;
-};
+}  // namespace detail
 
 }  // namespace endure::runtime

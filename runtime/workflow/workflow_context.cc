@@ -2,6 +2,8 @@
 // and a future the run resolves from history (workflow_events.cc).
 #include <cstdio>
 
+#include "runtime/proto_time.h"
+#include "storage/base/uuid.h"
 #include "runtime/payloads.h"
 #include "runtime/workflow/workflow_run.h"
 #include "temporal/api/enums/v1/command_type.pb.h"
@@ -11,11 +13,6 @@ namespace endure::runtime {
 namespace {
 
 namespace enums = temporal::api::enums::v1;
-
-void SetDuration(google::protobuf::Duration* d, std::chrono::milliseconds ms) {
-  d->set_seconds(ms.count() / 1000);
-  d->set_nanos(static_cast<int32_t>((ms.count() % 1000) * 1'000'000));
-}
 
 void SetRetryPolicy(temporal::api::common::v1::RetryPolicy* r, const RetryPolicy& p) {
   SetDuration(r->mutable_initial_interval(), p.initial_interval);
@@ -41,13 +38,8 @@ std::chrono::system_clock::time_point WorkflowContext::now() const { return run_
 uint64_t WorkflowContext::random() { return run_->random_(); }
 
 std::string WorkflowContext::uuid4() {
-  const uint64_t a = random(), b = random();
-  char text[37];
-  std::snprintf(text, sizeof text, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
-                static_cast<unsigned>(((b >> 48) & 0x3fff) | 0x8000),
-                static_cast<unsigned long long>(b & 0xffffffffffffULL));
-  return text;
+  const uint64_t high = random();
+  return UuidFromBits(high, random());
 }
 
 bool WorkflowContext::cancel_requested() const { return run_->cancel_requested_; }

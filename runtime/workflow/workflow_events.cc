@@ -1,5 +1,6 @@
 // The events that resolve what a run waits for: timers firing, activities and children ending,
 // external signals and cancellations delivered, signals and cancel requests arriving.
+#include "runtime/proto_time.h"
 #include "runtime/payloads.h"
 #include "runtime/workflow/workflow_run.h"
 #include "temporal/api/enums/v1/event_type.pb.h"
@@ -9,12 +10,6 @@ namespace {
 
 namespace enums = temporal::api::enums::v1;
 using temporal::api::failure::v1::Failure;
-
-std::chrono::system_clock::time_point TimeOf(const google::protobuf::Timestamp& t) {
-  return std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(
-          std::chrono::seconds(t.seconds()) + std::chrono::nanoseconds(t.nanos())));
-}
 
 Status Unknown(const HistoryEvent& e, const std::string& what) {
   return Status(kNonDeterminism, "event " + std::to_string(e.event_id()) + ": " + what +

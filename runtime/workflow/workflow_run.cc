@@ -1,3 +1,4 @@
+#include "runtime/proto_time.h"
 #include "runtime/workflow/workflow_run.h"
 
 #include <functional>
@@ -13,12 +14,6 @@ namespace {
 namespace enums = temporal::api::enums::v1;
 
 Status NonDeterminism(std::string message) { return Status(kNonDeterminism, std::move(message)); }
-
-std::chrono::system_clock::time_point TimeOf(const google::protobuf::Timestamp& t) {
-  return std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(
-          std::chrono::seconds(t.seconds()) + std::chrono::nanoseconds(t.nanos())));
-}
 
 // The patch id a `core_patch` marker (as Temporal's SDKs write it) records, if it is one.
 std::optional<std::string> PatchOf(const HistoryEvent& e) {

@@ -26,6 +26,15 @@ std::string NewUuid(Env* env) {
   return Format(b, 4);
 }
 
+std::string UuidFromBits(uint64_t high, uint64_t low) {
+  uint8_t b[16];
+  for (int i = 0; i < 8; ++i) {
+    b[i] = static_cast<uint8_t>(high >> (8 * (7 - i)));
+    b[8 + i] = static_cast<uint8_t>(low >> (8 * (7 - i)));
+  }
+  return Format(b, 4);
+}
+
 std::string NewTimeOrderedUuid(Env* env) {
   uint8_t b[16];
   env->RandomBytes(b, sizeof b);

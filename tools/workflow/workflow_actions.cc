@@ -4,27 +4,14 @@
 
 #include <cctype>
 #include <iostream>
-#include <random>
 
+#include "storage/base/uuid.h"
 #include "tools/workflow/payloads.h"
 
 namespace endure::tools {
 namespace {
 
 namespace enums = temporal::api::enums::v1;
-
-std::string RequestId() {
-  std::random_device rd;
-  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
-  const uint64_t a = gen(), b = gen();
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%08x-%04x-4%03x-%04x-%012llx",
-                static_cast<unsigned>(a >> 32), static_cast<unsigned>(a >> 16) & 0xffff,
-                static_cast<unsigned>(a) & 0xfff,
-                (static_cast<unsigned>(b >> 48) & 0x3fff) | 0x8000,
-                static_cast<unsigned long long>(b & 0xffffffffffffULL));
-  return buffer;
-}
 
 // "10s", "1.5m", "2h", "500ms", or a bare number of seconds.
 Result<google::protobuf::Duration> ParseDuration(const std::string& text, const std::string& flag) {
@@ -115,7 +102,7 @@ Result<std::string> Start(Connection& c, const WorkflowFlags& f) {
   r.mutable_workflow_type()->set_name(f.type);
   r.mutable_task_queue()->set_name(f.task_queue);
   r.set_identity("endure-cli");
-  r.set_request_id(RequestId());
+  r.set_request_id(NewUuid(Env::Default()));
   if (!f.input.empty()) {
     ENDURE_ASSIGN_OR_RETURN(*r.mutable_input(), PayloadsFromJson(f.input, "--input"));
   }
@@ -203,7 +190,7 @@ int RunSignal(const WorkflowFlags& f) {
   r.mutable_workflow_execution()->set_run_id(f.run_id);
   r.set_signal_name(f.name);
   r.set_identity("endure-cli");
-  r.set_request_id(RequestId());
+  r.set_request_id(NewUuid(Env::Default()));
   auto input = PayloadsFromJson(f.input, "--input");
   if (!input.ok()) return Fail(input.status());
   if (!f.input.empty()) *r.mutable_input() = *input;
@@ -261,7 +248,7 @@ int RunUpdate(const WorkflowFlags& f) {
   r.mutable_wait_policy()->set_lifecycle_stage(
       enums::UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED);
   auto* request = r.mutable_request();
-  request->mutable_meta()->set_update_id(f.update_id.empty() ? RequestId() : f.update_id);
+  request->mutable_meta()->set_update_id(f.update_id.empty() ? NewUuid(Env::Default()) : f.update_id);
   request->mutable_meta()->set_identity("endure-cli");
   request->mutable_input()->set_name(f.name);
   auto input = PayloadsFromJson(f.input, "--input");
@@ -293,7 +280,7 @@ int RunCancel(const WorkflowFlags& f) {
   r.mutable_workflow_execution()->set_workflow_id(f.workflow_id);
   r.mutable_workflow_execution()->set_run_id(f.run_id);
   r.set_identity("endure-cli");
-  r.set_request_id(RequestId());
+  r.set_request_id(NewUuid(Env::Default()));
   r.set_reason(f.reason);
   wsv1::RequestCancelWorkflowExecutionResponse response;
   Status s = FromGrpc(c->stub().RequestCancelWorkflowExecution(c->Context().get(), r, &response),
