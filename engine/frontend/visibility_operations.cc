@@ -5,6 +5,7 @@
 #include "engine/frontend/with_namespace.h"
 #include "engine/history/durations.h"
 #include "storage/time_codec.h"
+#include "storage/visibility/visibility_query.h"
 
 namespace endure::engine {
 namespace {
@@ -14,13 +15,6 @@ namespace enums = temporal::api::enums::v1;
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
 constexpr char kTokenPrefix[] = "offset:";
-
-// The names ExecutionStatus values go by in queries and count groups.
-const char* StatusName(int status) {
-  static const char* kNames[] = {"Unspecified", "Running",        "Completed", "Failed",
-                                 "Canceled",    "Terminated",     "ContinuedAsNew", "TimedOut"};
-  return status >= 0 && status < 8 ? kNames[status] : "Unspecified";
-}
 
 Result<int64_t> DecodePageToken(const std::string& token) {
   if (token.empty()) return int64_t{0};
@@ -49,8 +43,8 @@ void Frontend::ListWorkflowExecutions(const wsv1::ListWorkflowExecutionsRequest&
   WithNamespace(*namespaces_, request.namespace_(), done, [&](const auto& ns) {
     auto offset = DecodePageToken(request.next_page_token());
     if (!offset.ok()) return done(offset.status());
-    const int page = request.page_size() <= 0 ? kDefaultPageSize
-                                              : std::min(request.page_size(), kMaxPageSize);
+    const int page =
+        request.page_size() <= 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
     storage::VisibilityQuery q;
     q.namespace_id = ns->id;
     q.query = request.query();
@@ -100,7 +94,7 @@ void Frontend::CountWorkflowExecutions(const wsv1::CountWorkflowExecutionsReques
       auto* value = group->add_group_values();
       (*value->mutable_metadata())["encoding"] = "json/plain";
       (*value->mutable_metadata())["type"] = "Keyword";
-      value->set_data(std::string("\"") + StatusName(status) + "\"");
+      value->set_data("\"" + std::string(storage::visibility::ExecutionStatusName(status)) + "\"");
       group->set_count(n);
     }
     done(std::move(r));
@@ -110,10 +104,12 @@ void Frontend::CountWorkflowExecutions(const wsv1::CountWorkflowExecutionsReques
 Result<wsv1::GetSearchAttributesResponse> Frontend::GetSearchAttributes(
     const wsv1::GetSearchAttributesRequest&) {
   wsv1::GetSearchAttributesResponse r;
-  for (const auto& [name, type] : visibility::SearchAttributes::System()) (*r.mutable_keys())[name] = type;
+  for (const auto& [name, type] : visibility::SearchAttributes::System())
+    (*r.mutable_keys())[name] = type;
   auto ns = namespaces_->Find("default");
   if (ns) {
-    for (const auto& [name, type] : search_attributes_->Custom(ns->id)) (*r.mutable_keys())[name] = type;
+    for (const auto& [name, type] : search_attributes_->Custom(ns->id))
+      (*r.mutable_keys())[name] = type;
   }
   return r;
 }

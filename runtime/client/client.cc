@@ -1,6 +1,7 @@
+#include "runtime/client/client.h"
 #include "runtime/proto_time.h"
 #include "storage/base/uuid.h"
-#include "runtime/client/client.h"
+#include "storage/visibility/visibility_query.h"
 
 #include <cstdlib>
 
@@ -11,20 +12,13 @@ namespace {
 
 namespace enums = temporal::api::enums::v1;
 
-std::string StatusText(enums::WorkflowExecutionStatus status) {
-  static const char* kNames[] = {"Unspecified", "Running",    "Completed",      "Failed",
-                                 "Canceled",    "Terminated", "ContinuedAsNew", "TimedOut"};
-  const int i = static_cast<int>(status);
-  return i >= 0 && i < 8 ? kNames[i] : "Unspecified";
-}
-
 WorkflowDescription FromInfo(const temporal::api::workflow::v1::WorkflowExecutionInfo& info) {
   WorkflowDescription d;
   d.workflow_id = info.execution().workflow_id();
   d.run_id = info.execution().run_id();
   d.type = info.type().name();
   d.task_queue = info.task_queue();
-  d.status = StatusText(info.status());
+  d.status = std::string(storage::visibility::ExecutionStatusName(info.status()));
   d.start_time = TimeOf(info.start_time());
   if (info.has_close_time()) d.close_time = TimeOf(info.close_time());
   d.history_length = info.history_length();
@@ -148,8 +142,9 @@ Result<Json> Client::Query(const WorkflowHandle& w, const std::string& name, con
   *r.mutable_query()->mutable_query_args() = ToPayloads(input);
   ENDURE_ASSIGN_OR_RETURN(auto answer, service_->QueryWorkflow(r));
   if (answer.has_query_rejected()) {
-    return FailedPrecondition("query rejected: the workflow is " +
-                              StatusText(answer.query_rejected().status()));
+    return FailedPrecondition(
+        "query rejected: the workflow is " +
+        std::string(storage::visibility::ExecutionStatusName(answer.query_rejected().status())));
   }
   return FromPayloads(answer.query_result());
 }

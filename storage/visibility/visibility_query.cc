@@ -581,4 +581,11 @@ AttributeResolver SystemAttributes(
   };
 }
 
+std::string_view ExecutionStatusName(int status) {
+  static constexpr std::array<std::string_view, 8> kNames = {
+      "Unspecified", "Running",    "Completed",      "Failed",
+      "Canceled",    "Terminated", "ContinuedAsNew", "TimedOut"};
+  return status >= 0 && status < static_cast<int>(kNames.size()) ? kNames[status] : kNames[0];
+}
+
 }  // namespace endure::storage::visibility

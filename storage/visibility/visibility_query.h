@@ -89,4 +89,8 @@ Result<TranslatedQuery> TranslateQuery(std::string_view query, const AttributeRe
 AttributeResolver SystemAttributes(
     std::function<std::optional<AttributeType>(const std::string& name)> custom);
 
+// The name a WorkflowExecutionStatus goes by in queries, count groups and Temporal's CLI:
+// "Running", "Completed", ..., "ContinuedAsNew", "TimedOut" ("Unspecified" for others).
+std::string_view ExecutionStatusName(int status);
+
 }  // namespace endure::storage::visibility

@@ -4,6 +4,7 @@
 #include <iomanip>
 #include <iostream>
 
+#include "storage/visibility/visibility_query.h"
 #include "tools/workflow/history_json.h"
 #include "tools/workflow/payloads.h"
 #include "tools/workflow/workflow_actions.h"
@@ -20,23 +21,6 @@ std::string Json(const google::protobuf::Message& m) {
   options.add_whitespace = true;
   std::string out;
   (void)google::protobuf::util::MessageToJsonString(m, &out, options);
-  return out;
-}
-
-// "WORKFLOW_EXECUTION_STATUS_COMPLETED" -> "Completed", as Temporal's CLI prints statuses.
-std::string StatusText(enums::WorkflowExecutionStatus status) {
-  const std::string name = enums::WorkflowExecutionStatus_Name(status);
-  const std::string tail = name.substr(sizeof("WORKFLOW_EXECUTION_STATUS_") - 1);
-  std::string out;
-  bool upper = true;
-  for (char c : tail) {
-    if (c == '_') {
-      upper = true;
-      continue;
-    }
-    out += upper ? c : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    upper = false;
-  }
   return out;
 }
 
@@ -168,7 +152,8 @@ int RunDescribe(const WorkflowFlags& f) {
             << "  Type                " << info.type().name() << "\n"
             << "  Namespace           " << c->namespace_() << "\n"
             << "  TaskQueue           " << info.task_queue() << "\n"
-            << "  Status              " << StatusText(info.status()) << "\n"
+            << "  Status              " << storage::visibility::ExecutionStatusName(info.status())
+            << "\n"
             << "  StartTime           " << Time(info.start_time()) << "\n"
             << "  CloseTime           " << Time(info.close_time()) << "\n"
             << "  HistoryLength       " << info.history_length() << "\n"
@@ -223,7 +208,8 @@ int RunList(const WorkflowFlags& f) {
             << std::setw(28) << "Type"
             << "StartTime\n";
   for (const auto& run : runs) {
-    std::cout << std::left << std::setw(16) << StatusText(run.status()) << std::setw(40)
+    std::cout << std::left << std::setw(16)
+              << storage::visibility::ExecutionStatusName(run.status()) << std::setw(40)
               << run.execution().workflow_id() << std::setw(28) << run.type().name()
               << Time(run.start_time()) << "\n";
   }
