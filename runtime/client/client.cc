@@ -149,6 +149,33 @@ Result<Json> Client::Query(const WorkflowHandle& w, const std::string& name, con
   return FromPayloads(answer.query_result());
 }
 
+Result<Json> Client::Update(const WorkflowHandle& w, const std::string& name, const Json& input) {
+  wsv1::UpdateWorkflowExecutionRequest r;
+  r.set_namespace_(namespace_);
+  r.mutable_workflow_execution()->set_workflow_id(w.workflow_id);
+  r.mutable_workflow_execution()->set_run_id(w.run_id);
+  r.mutable_wait_policy()->set_lifecycle_stage(
+      enums::UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED);
+  auto* request = r.mutable_request();
+  request->mutable_meta()->set_update_id(NewUuid(Env::Default()));
+  request->mutable_meta()->set_identity("endure-cpp-client");
+  request->mutable_input()->set_name(name);
+  *request->mutable_input()->mutable_args() = ToPayloads(input);
+  // The server answers when the update completes or its wait ends; ask again until it has.
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    ENDURE_ASSIGN_OR_RETURN(auto response, service_->UpdateWorkflowExecution(r));
+    if (response.outcome().has_success()) return FromPayloads(response.outcome().success());
+    if (response.outcome().has_failure()) {
+      const auto& f = response.outcome().failure();
+      const std::string type =
+          f.has_application_failure_info() ? f.application_failure_info().type() : "";
+      return Aborted("update " + name + " failed" + (type.empty() ? "" : " (" + type + ")") + ": " +
+                     f.message());
+    }
+  }
+  return Status(StatusCode::kDeadlineExceeded, "update " + name + " did not complete");
+}
+
 Status Client::Cancel(const WorkflowHandle& w, const std::string& reason) {
   wsv1::RequestCancelWorkflowExecutionRequest r;
   r.set_namespace_(namespace_);

@@ -70,6 +70,10 @@ class Client {
                                          const std::string& signal, const Json& signal_input);
   Status Signal(const WorkflowHandle& w, const std::string& name, const Json& input = nullptr);
   Result<Json> Query(const WorkflowHandle& w, const std::string& name, const Json& input = nullptr);
+  // Sends an update and waits for its outcome: the handler's result, or an error carrying the
+  // validator's rejection or the handler's failure.
+  Result<Json> Update(const WorkflowHandle& w, const std::string& name,
+                      const Json& input = nullptr);
   Status Cancel(const WorkflowHandle& w, const std::string& reason = "");
   Status Terminate(const WorkflowHandle& w, const std::string& reason = "");
   Result<WorkflowDescription> Describe(const WorkflowHandle& w);

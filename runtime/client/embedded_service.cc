@@ -43,6 +43,7 @@ class Embedded final : public Service {
   ENDURE_ASYNC(SignalWorkflowExecution)
   ENDURE_ASYNC(SignalWithStartWorkflowExecution)
   ENDURE_WAITING(QueryWorkflow, kPollWait)
+  ENDURE_WAITING(UpdateWorkflowExecution, kPollWait)
   ENDURE_ASYNC(RequestCancelWorkflowExecution)
   ENDURE_ASYNC(TerminateWorkflowExecution)
   ENDURE_ASYNC(DescribeWorkflowExecution)

@@ -48,6 +48,7 @@ class Remote final : public Service {
   ENDURE_REMOTE(SignalWorkflowExecution, kCallDeadline)
   ENDURE_REMOTE(SignalWithStartWorkflowExecution, kCallDeadline)
   ENDURE_REMOTE(QueryWorkflow, kLongPollDeadline)
+  ENDURE_REMOTE(UpdateWorkflowExecution, kLongPollDeadline)
   ENDURE_REMOTE(RequestCancelWorkflowExecution, kCallDeadline)
   ENDURE_REMOTE(TerminateWorkflowExecution, kCallDeadline)
   ENDURE_REMOTE(DescribeWorkflowExecution, kCallDeadline)

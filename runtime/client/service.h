@@ -32,6 +32,7 @@ class Service {
   ENDURE_SERVICE_CALL(SignalWorkflowExecution);
   ENDURE_SERVICE_CALL(SignalWithStartWorkflowExecution);
   ENDURE_SERVICE_CALL(QueryWorkflow);
+  ENDURE_SERVICE_CALL(UpdateWorkflowExecution);
   ENDURE_SERVICE_CALL(RequestCancelWorkflowExecution);
   ENDURE_SERVICE_CALL(TerminateWorkflowExecution);
   ENDURE_SERVICE_CALL(DescribeWorkflowExecution);

@@ -3,8 +3,8 @@
 #include <chrono>
 #include <mutex>
 
-#include "runtime/proto_time.h"
 #include "runtime/payloads.h"
+#include "runtime/proto_time.h"
 #include "runtime/worker/worker.h"
 
 namespace endure::runtime {

@@ -180,7 +180,9 @@ void Worker::HandleWorkflowTask(wsv1::PollWorkflowTaskQueueResponse task) {
   auto cached = RunFor(task, events);
   if (!cached.ok()) return FailWorkflowTask(task.task_token(), cached.status());
   CachedRun& entry = **cached;
-  auto commands = entry.run->ApplyEvents(events);
+  std::vector<temporal::api::protocol::v1::Message> updates(task.messages().begin(),
+                                                            task.messages().end());
+  auto commands = entry.run->ApplyEvents(events, updates);
   if (!events.empty()) entry.last_event_id = events.back().event_id();
   if (!commands.ok()) return FailWorkflowTask(task.task_token(), commands.status());
 
@@ -206,6 +208,7 @@ void Worker::HandleWorkflowTask(wsv1::PollWorkflowTaskQueueResponse task) {
     response.set_task_token(task.task_token());
     response.set_identity(options_.identity);
     for (auto& c : *commands) *response.add_commands() = std::move(c);
+    for (auto& m : entry.run->TakeMessages()) *response.add_messages() = std::move(m);
     for (const auto& [id, query] : task.queries()) {
       auto args = FromPayloads(query.query_args());
       const Json input = args.ok() ? *args : Json(nullptr);

@@ -61,6 +61,8 @@ bool IsCommandEvent(const HistoryEvent& event) {
     case enums::EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:
     case enums::EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
     case enums::EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED:
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
       return true;
     default:
       return false;
@@ -68,6 +70,20 @@ bool IsCommandEvent(const HistoryEvent& event) {
 }
 
 bool Records(const HistoryEvent& e, const Command& c) {
+  if (c.command_type() == enums::COMMAND_TYPE_PROTOCOL_MESSAGE) {
+    // "<update id>/accept" is recorded as UpdateAccepted, "<update id>/complete" as
+    // UpdateCompleted (workflow_updates.cc names them so).
+    const std::string& id = c.protocol_message_command_attributes().message_id();
+    if (e.has_workflow_execution_update_accepted_event_attributes()) {
+      return id == e.workflow_execution_update_accepted_event_attributes().protocol_instance_id() +
+                       "/accept";
+    }
+    if (e.has_workflow_execution_update_completed_event_attributes()) {
+      return id == e.workflow_execution_update_completed_event_attributes().meta().update_id() +
+                       "/complete";
+    }
+    return false;
+  }
   if (EventOf(c.command_type()) != e.event_type()) return false;
   switch (c.command_type()) {
     case enums::COMMAND_TYPE_START_TIMER:
@@ -122,6 +138,8 @@ std::string Describe(const Command& c) {
     name += " (child " + a.workflow_id() + ", type " + a.workflow_type().name() + ")";
   } else if (c.has_record_marker_command_attributes()) {
     name += " (marker " + c.record_marker_command_attributes().marker_name() + ")";
+  } else if (c.has_protocol_message_command_attributes()) {
+    name += " (" + c.protocol_message_command_attributes().message_id() + ")";
   }
   return name;
 }

@@ -126,6 +126,11 @@ class WorkflowContext {
   // must not mutate it).
   void on_signal(const std::string& name, std::function<void(const Json& input)> handler);
   void on_query(const std::string& name, std::function<Json(const Json& input)> handler);
+  // Updates: the validator (if any) runs first and rejects the update by throwing, leaving no
+  // trace in history (it must not change state, and does not run on replay); the handler then
+  // changes state and returns the update's result, or throws ApplicationError to fail it.
+  void on_update(const std::string& name, std::function<Json(const Json& input)> handler,
+                 std::function<void(const Json& input)> validator = nullptr);
 
   Future<Json> execute_child_workflow(const std::string& type, Json input,
                                       ChildWorkflowOptions options);

@@ -2,10 +2,10 @@
 // and a future the run resolves from history (workflow_events.cc).
 #include <cstdio>
 
-#include "runtime/proto_time.h"
-#include "storage/base/uuid.h"
 #include "runtime/payloads.h"
+#include "runtime/proto_time.h"
 #include "runtime/workflow/workflow_run.h"
+#include "storage/base/uuid.h"
 #include "temporal/api/enums/v1/command_type.pb.h"
 #include "temporal/api/enums/v1/workflow.pb.h"
 
@@ -176,6 +176,12 @@ void WorkflowContext::on_signal(const std::string& name,
 void WorkflowContext::on_query(const std::string& name,
                                std::function<Json(const Json& input)> handler) {
   run_->query_handlers_[name] = std::move(handler);
+}
+
+void WorkflowContext::on_update(const std::string& name,
+                                std::function<Json(const Json& input)> handler,
+                                std::function<void(const Json& input)> validator) {
+  run_->update_handlers_[name] = {std::move(handler), std::move(validator)};
 }
 
 Future<Json> WorkflowContext::execute_child_workflow(const std::string& type, Json input,

@@ -1,7 +1,7 @@
 // The events that resolve what a run waits for: timers firing, activities and children ending,
 // external signals and cancellations delivered, signals and cancel requests arriving.
-#include "runtime/proto_time.h"
 #include "runtime/payloads.h"
+#include "runtime/proto_time.h"
 #include "runtime/workflow/workflow_run.h"
 #include "temporal/api/enums/v1/event_type.pb.h"
 

@@ -1,5 +1,5 @@
-#include "runtime/proto_time.h"
 #include "runtime/workflow/workflow_run.h"
+#include "runtime/proto_time.h"
 
 #include <functional>
 
@@ -61,7 +61,9 @@ void WorkflowRun::CancelAll() {
   for (auto& [id, cancel] : cancellers) cancel();
 }
 
-Result<std::vector<Command>> WorkflowRun::ApplyEvents(const std::vector<HistoryEvent>& events) {
+Result<std::vector<Command>> WorkflowRun::ApplyEvents(
+    const std::vector<HistoryEvent>& events,
+    const std::vector<temporal::api::protocol::v1::Message>& updates) {
   // Patch markers are known up front, as Temporal's SDKs know them: patched() asks whether
   // history has the marker, not whether it has been reached.
   for (const HistoryEvent& e : events) {
@@ -86,6 +88,18 @@ Result<std::vector<Command>> WorkflowRun::ApplyEvents(const std::vector<HistoryE
         // Commands of the previous activation not recorded by now never will be.
         ENDURE_RETURN_IF_ERROR(CheckAllCommandsRecorded());
         activation_commands_.clear();  // Only the last activation's commands are answered.
+        messages_.clear();
+        if (last) {
+          for (const auto& message : updates) {
+            PendingUpdate update;
+            if (!message.body().UnpackTo(&update.request)) continue;
+            update.message_id = message.id();
+            update.sequencing_event_id = message.event_id();
+            updates_.push_back(std::move(update));
+          }
+        } else {
+          UpdatesAcceptedAfter(events, i);
+        }
         ENDURE_RETURN_IF_ERROR(Activate(e, /*replaying=*/!last));
         activated_last = last;
       }
@@ -165,10 +179,12 @@ Status WorkflowRun::Activate(const HistoryEvent& started, bool replaying) {
     }
     for (;;) {
       DispatchSignals();
+      const bool updated = DispatchUpdates();
       const bool ran = scheduler_.RunReady();
       if (main_->handle().done() || completion_made_) break;
-      if (!CheckConditions() && !ran) break;
+      if (!CheckConditions() && !ran && !updated) break;
     }
+    RejectUnhandledUpdates();
   } catch (const std::exception& e) {
     // Thrown by a signal handler or a condition: a bug in workflow code, retried as a task.
     return Internal(std::string("workflow task failed: ") + e.what());
@@ -194,6 +210,7 @@ Status WorkflowRun::FinishIfDone() {
   if (!final_answers_) final_answers_.emplace();
   query_handlers_.clear();
   signal_handlers_.clear();
+  update_handlers_.clear();
   conditions_.clear();
   Command command;
   auto fail = [&](const std::string& message, const std::string& type, bool non_retryable,

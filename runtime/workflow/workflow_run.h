@@ -25,6 +25,8 @@
 #include "storage/base/status.h"
 #include "temporal/api/command/v1/message.pb.h"
 #include "temporal/api/history/v1/message.pb.h"
+#include "temporal/api/protocol/v1/message.pb.h"
+#include "temporal/api/update/v1/message.pb.h"
 
 namespace endure::runtime {
 
@@ -45,8 +47,15 @@ class WorkflowRun {
   // Returns the commands of the activation run for the last event when the events end with a
   // WorkflowTaskStarted (the task to answer); none otherwise. An error fails the workflow task:
   // non-determinism (kNonDeterminism), or workflow code that threw something other than a
-  // Temporal failure (kInternal).
-  Result<std::vector<Command>> ApplyEvents(const std::vector<HistoryEvent>& events);
+  // Temporal failure (kInternal). `updates` are the update requests the task carries (its
+  // protocol messages); the answers to them come from TakeMessages().
+  Result<std::vector<Command>> ApplyEvents(
+      const std::vector<HistoryEvent>& events,
+      const std::vector<temporal::api::protocol::v1::Message>& updates = {});
+
+  // The protocol messages (update acceptances, rejections, responses) of the last activation,
+  // to send with its commands.
+  std::vector<temporal::api::protocol::v1::Message> TakeMessages() { return std::move(messages_); }
 
   // Answers a query from the run's current state.
   Result<Json> Query(const std::string& name, const Json& input);
@@ -93,6 +102,11 @@ class WorkflowRun {
   Status MatchCommandEvent(const HistoryEvent& event);
   Status ApplyResolution(const HistoryEvent& event);  // workflow_events.cc
   void DispatchSignals();
+  // Runs the updates whose handlers exist; returns whether any ran (workflow_updates.cc).
+  bool DispatchUpdates();
+  void RejectUnhandledUpdates();
+  // The updates a replayed workflow task accepted, found ahead in history.
+  void UpdatesAcceptedAfter(const std::vector<HistoryEvent>& events, size_t started_index);
   bool CheckConditions();
   Status FinishIfDone();
 
@@ -133,6 +147,19 @@ class WorkflowRun {
   std::deque<Signal> signals_;
   std::map<std::string, std::function<void(const Json&)>> signal_handlers_;
   std::map<std::string, std::function<Json(const Json&)>> query_handlers_;
+  struct UpdateHandler {
+    std::function<Json(const Json&)> handler;
+    std::function<void(const Json&)> validator;
+  };
+  std::map<std::string, UpdateHandler> update_handlers_;
+  struct PendingUpdate {
+    temporal::api::update::v1::Request request;
+    std::string message_id;
+    int64_t sequencing_event_id = 0;
+    bool replayed = false;  // Accepted when history was written: no validator, no rejection.
+  };
+  std::deque<PendingUpdate> updates_;
+  std::vector<temporal::api::protocol::v1::Message> messages_;
   // Once the workflow function has returned, its locals (which handlers capture) are gone:
   // queries are answered from what each handler answered at its co_return.
   std::optional<std::map<std::string, Json>> final_answers_;

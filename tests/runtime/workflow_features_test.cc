@@ -106,6 +106,30 @@ Task<Json> Tagger(WorkflowContext& ctx, Json) {
   co_return nullptr;
 }
 
+// A counter changed by updates: `add` validates its input and returns the new total.
+Task<Json> Accumulator(WorkflowContext& ctx, Json) {
+  int64_t total = 0;
+  bool done = false;
+  ctx.on_update(
+      "add",
+      [&](const Json& n) {
+        total += n.get<int64_t>();
+        return Json(total);
+      },
+      [](const Json& n) {
+        if (!n.is_number_integer() || n.get<int64_t>() < 0) {
+          throw std::invalid_argument("add takes a non-negative integer");
+        }
+      });
+  ctx.on_update("finish", [&](const Json&) {
+    done = true;
+    return Json(total);
+  });
+  ctx.on_query("total", [&](const Json&) { return Json(total); });
+  co_await ctx.wait_condition([&] { return done; });
+  co_return total;
+}
+
 class WorkflowFeaturesTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -125,7 +149,8 @@ class WorkflowFeaturesTest : public ::testing::Test {
                                                                {"Parent", Parent},
                                                                {"Waiter", Waiter},
                                                                {"Pinger", Pinger},
-                                                               {"Tagger", Tagger}}) {
+                                                               {"Tagger", Tagger},
+                                                               {"Accumulator", Accumulator}}) {
       worker_->RegisterWorkflow(name, fn);
     }
     worker_->RegisterActivity("echo", [](ActivityContext&, const Json& v) { return v; });
@@ -223,6 +248,36 @@ TEST_F(WorkflowFeaturesTest, SignalsAnotherWorkflow) {
   auto got = client_->GetResult(waiter);
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(*got, "hello");
+}
+
+TEST_F(WorkflowFeaturesTest, UpdatesAreValidatedHandledAndReplayed) {
+  const auto w = Start("Accumulator", "accumulator", nullptr);
+  auto first = client_->Update(w, "add", 5);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(*first, 5);
+  auto rejected = client_->Update(w, "add", -1);
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_NE(rejected.status().message().find("non-negative"), std::string::npos)
+      << rejected.status().ToString();
+  auto unknown = client_->Update(w, "subtract", 1);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("UpdateNotRegistered"), std::string::npos);
+  auto second = client_->Update(w, "add", 7);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(*second, 12);
+  auto total = client_->Query(w, "total");
+  ASSERT_TRUE(total.ok());
+  EXPECT_EQ(*total, 12);
+  ASSERT_TRUE(client_->Update(w, "finish").ok());
+  auto result = client_->GetResult(w);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(*result, 12);
+  EXPECT_TRUE(HasEvent(w, enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED));
+  EXPECT_TRUE(HasEvent(w, enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED));
+  auto history = client_->FetchHistory(w);
+  ASSERT_TRUE(history.ok());
+  Status replay = ReplayHistory(Accumulator, *history);
+  EXPECT_TRUE(replay.ok()) << replay.ToString();
 }
 
 TEST_F(WorkflowFeaturesTest, UpsertsSearchAttributesVisibleToLists) {

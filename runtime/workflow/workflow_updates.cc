@@ -1,0 +1,138 @@
+// Updates in a run: each request the task carries is validated, accepted and handled in the
+// activation, answered by protocol messages (Acceptance, Response; or Rejection) and placed in
+// history by ProtocolMessage commands. Replaying, the updates a task accepted are found ahead
+// in history, after its WorkflowTaskCompleted, and handled again at the same point; rejected
+// ones left no trace and do not come back.
+#include "runtime/payloads.h"
+#include "runtime/workflow/workflow_run.h"
+#include "temporal/api/enums/v1/command_type.pb.h"
+#include "temporal/api/enums/v1/event_type.pb.h"
+
+namespace endure::runtime {
+namespace {
+
+namespace enums = temporal::api::enums::v1;
+namespace update = temporal::api::update::v1;
+using temporal::api::protocol::v1::Message;
+
+Command ProtocolMessageCommand(const std::string& message_id) {
+  Command command;
+  command.set_command_type(enums::COMMAND_TYPE_PROTOCOL_MESSAGE);
+  command.mutable_protocol_message_command_attributes()->set_message_id(message_id);
+  return command;
+}
+
+temporal::api::failure::v1::Failure FailureOf(const std::string& message, const std::string& type) {
+  temporal::api::failure::v1::Failure failure;
+  failure.set_message(message);
+  failure.set_source("EndureCpp");
+  failure.mutable_application_failure_info()->set_type(type);
+  return failure;
+}
+
+}  // namespace
+
+void WorkflowRun::UpdatesAcceptedAfter(const std::vector<HistoryEvent>& events,
+                                       size_t started_index) {
+  // The task's own events follow its WorkflowTaskCompleted until something else happens.
+  for (size_t j = started_index + 2; j < events.size(); ++j) {
+    const HistoryEvent& e = events[j];
+    if (e.has_workflow_execution_update_accepted_event_attributes()) {
+      const auto& a = e.workflow_execution_update_accepted_event_attributes();
+      PendingUpdate update;
+      update.request = a.accepted_request();
+      update.message_id = a.accepted_request_message_id();
+      update.sequencing_event_id = a.accepted_request_sequencing_event_id();
+      update.replayed = true;
+      updates_.push_back(std::move(update));
+      continue;
+    }
+    if (e.event_type() == enums::EVENT_TYPE_WORKFLOW_TASK_SCHEDULED ||
+        e.event_type() == enums::EVENT_TYPE_WORKFLOW_TASK_STARTED) {
+      break;
+    }
+  }
+}
+
+bool WorkflowRun::DispatchUpdates() {
+  bool ran = false;
+  for (auto it = updates_.begin(); it != updates_.end();) {
+    const std::string& name = it->request.input().name();
+    auto handler = update_handlers_.find(name);
+    if (handler == update_handlers_.end()) {
+      ++it;  // Its handler may be registered later in this activation.
+      continue;
+    }
+    PendingUpdate pending = std::move(*it);
+    it = updates_.erase(it);
+    ran = true;
+    const std::string& id = pending.request.meta().update_id();
+    auto input = FromPayloads(pending.request.input().args());
+    const Json args = input.ok() ? *input : Json(nullptr);
+    if (!pending.replayed && handler->second.validator) {
+      try {
+        handler->second.validator(args);
+      } catch (const std::exception& e) {
+        update::Rejection rejection;
+        rejection.set_rejected_request_message_id(pending.message_id);
+        rejection.set_rejected_request_sequencing_event_id(pending.sequencing_event_id);
+        *rejection.mutable_rejected_request() = pending.request;
+        *rejection.mutable_failure() = FailureOf(e.what(), "ValidationError");
+        Message message;
+        message.set_id(id + "/reject");
+        message.set_protocol_instance_id(id);
+        message.mutable_body()->PackFrom(rejection);
+        messages_.push_back(std::move(message));
+        continue;
+      }
+    }
+    update::Acceptance acceptance;
+    acceptance.set_accepted_request_message_id(pending.message_id);
+    acceptance.set_accepted_request_sequencing_event_id(pending.sequencing_event_id);
+    *acceptance.mutable_accepted_request() = pending.request;
+    Message accept;
+    accept.set_id(id + "/accept");
+    accept.set_protocol_instance_id(id);
+    accept.mutable_body()->PackFrom(acceptance);
+    messages_.push_back(std::move(accept));
+    AddCommand(ProtocolMessageCommand(id + "/accept"), nullptr);
+
+    update::Response response;
+    *response.mutable_meta() = pending.request.meta();
+    try {
+      *response.mutable_outcome()->mutable_success() = ToPayloads(handler->second.handler(args));
+    } catch (const ApplicationError& e) {
+      *response.mutable_outcome()->mutable_failure() = FailureOf(e.what(), e.type());
+    } catch (const std::exception& e) {
+      *response.mutable_outcome()->mutable_failure() = FailureOf(e.what(), "std::exception");
+    }
+    Message complete;
+    complete.set_id(id + "/complete");
+    complete.set_protocol_instance_id(id);
+    complete.mutable_body()->PackFrom(response);
+    messages_.push_back(std::move(complete));
+    AddCommand(ProtocolMessageCommand(id + "/complete"), nullptr);
+  }
+  return ran;
+}
+
+void WorkflowRun::RejectUnhandledUpdates() {
+  for (PendingUpdate& pending : updates_) {
+    if (pending.replayed) continue;  // Cannot happen for deterministic code; replay reports it.
+    const std::string& id = pending.request.meta().update_id();
+    update::Rejection rejection;
+    rejection.set_rejected_request_message_id(pending.message_id);
+    rejection.set_rejected_request_sequencing_event_id(pending.sequencing_event_id);
+    *rejection.mutable_rejected_request() = pending.request;
+    *rejection.mutable_failure() = FailureOf(
+        "no handler for update '" + pending.request.input().name() + "'", "UpdateNotRegistered");
+    Message message;
+    message.set_id(id + "/reject");
+    message.set_protocol_instance_id(id);
+    message.mutable_body()->PackFrom(rejection);
+    messages_.push_back(std::move(message));
+  }
+  updates_.clear();
+}
+
+}  // namespace endure::runtime
