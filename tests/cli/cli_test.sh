@@ -108,6 +108,23 @@ err=$("$endure" workflow import "$dir/empty.json" --db-filename "$dir/endure.db"
   fail "empty history imported"
 expect_contains "empty history" "$err" "no events"
 
+# `endure worker` in a process of its own runs JARVIS's workflows against the server, on a task
+# queue of its own (the server's in-process worker polls jarvis-task-queue).
+"$endure" worker --task-queue jarvis-remote >"$dir/worker.out" 2>&1 &
+worker_pid=$!
+for _ in $(seq 1 50); do grep -q '^Ready\.' "$dir/worker.out" && break; sleep 0.1; done
+mkdir -p "$dir/repo" && printf 'int main() {\n  return 0;\n}\n' >"$dir/repo/main.cc"
+out=$("$endure" workflow execute -w analysis-1 --type CodeAnalysisWorkflow -t jarvis-remote \
+  --input "{\"repo_path\":\"$dir/repo\",\"analysis_types\":[\"static\",\"complexity\"]}")
+expect_contains "a JARVIS workflow through endure worker" "$out" "Status: Completed"
+expect_contains "its result" "$out" '"functions":1'
+"$endure" workflow show -w analysis-1 --output json >"$dir/analysis.json" || fail "show analysis"
+out=$("$endure" replay --history "$dir/analysis.json")
+expect_contains "endure replay" "$out" "deterministic"
+kill -TERM "$worker_pid"
+wait "$worker_pid" || fail "worker exit code after SIGTERM"
+grep -q '^Stopped\.' "$dir/worker.out" || fail "worker did not report stopping"
+
 # SIGTERM drains and closes; a restart on the same file keeps everything.
 kill -TERM "$server_pid"
 wait "$server_pid"

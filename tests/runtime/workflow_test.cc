@@ -187,6 +187,26 @@ TEST_P(WorkflowTest, ReplaysItsHistoryAndCatchesAChangedWorkflow) {
       << changed.message();
 }
 
+TEST_P(WorkflowTest, TwoWorkersShareATaskQueue) {
+  StartWorker(100);
+  auto second = std::make_unique<Worker>(service_.get(), WorkerOptions{.task_queue = "greetings"});
+  second->RegisterWorkflow("Greeter", Greeter);
+  second->RegisterActivity("hello", Hello);
+  ASSERT_TRUE(second->Start().ok());
+  std::vector<WorkflowHandle> runs;
+  for (int i = 0; i < 20; ++i) runs.push_back(Start("shared-" + std::to_string(i)));
+  for (const auto& w : runs) AwaitStage(w, "waiting");
+  for (const auto& w : runs) ASSERT_TRUE(client_->Signal(w, "go", true).ok());
+  for (const auto& w : runs) {
+    auto result = client_->GetResult(w);
+    ASSERT_TRUE(result.ok()) << result.status().ToString();
+    EXPECT_EQ((*result)["greeting"], "Hello, Ada!");
+  }
+  EXPECT_GT(worker_->workflow_tasks_completed(), 0u);
+  EXPECT_GT(second->workflow_tasks_completed(), 0u);
+  second->Shutdown();
+}
+
 TEST_P(WorkflowTest, ActivityFailuresReachTheWorkflowAndFailIt) {
   WorkerOptions options;
   options.task_queue = "greetings";
