@@ -36,15 +36,9 @@ int RunWorker(const WorkerFlags& f) {
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 
-  std::string address = f.address;
-  if (address.empty()) address = Env("TEMPORAL_ADDRESS");
-  if (address.empty()) {
-    const std::string host = Env("TEMPORAL_HOST");
-    const std::string port = Env("TEMPORAL_PORT");
-    address = (host.empty() ? "127.0.0.1" : host) + ":" + (port.empty() ? "7233" : port);
-  }
-  std::string ns = f.namespace_name.empty() ? Env("TEMPORAL_NAMESPACE") : f.namespace_name;
-  if (ns.empty()) ns = "default";
+  const std::string address = f.address.empty() ? runtime::AddressFromEnvironment() : f.address;
+  const std::string ns =
+      f.namespace_name.empty() ? runtime::NamespaceFromEnvironment() : f.namespace_name;
   auto service = runtime::RemoteService(address, runtime::TlsFromEnvironment());
   if (!service.ok()) {
     std::cerr << "endure: " << service.status().message() << "\n";

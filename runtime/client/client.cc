@@ -3,8 +3,6 @@
 #include "storage/base/uuid.h"
 #include "storage/visibility/visibility_query.h"
 
-#include <cstdlib>
-
 #include "runtime/payloads.h"
 
 namespace endure::runtime {
@@ -66,11 +64,6 @@ void FillStart(Request& r, const std::string& ns, const std::string& type, const
   }
 }
 
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? "" : v;
-}
-
 }  // namespace
 
 Client::Client(std::shared_ptr<Service> service, std::string namespace_name)
@@ -87,14 +80,7 @@ Result<Client> Client::Connect(const std::string& address, std::string namespace
 }
 
 Result<Client> Client::FromEnvironment() {
-  std::string address = Env("TEMPORAL_ADDRESS");
-  if (address.empty()) {
-    const std::string host = Env("TEMPORAL_HOST");
-    const std::string port = Env("TEMPORAL_PORT");
-    address = (host.empty() ? "127.0.0.1" : host) + ":" + (port.empty() ? "7233" : port);
-  }
-  const std::string ns = Env("TEMPORAL_NAMESPACE");
-  return Connect(address, ns.empty() ? "default" : ns, TlsFromEnvironment());
+  return Connect(AddressFromEnvironment(), NamespaceFromEnvironment(), TlsFromEnvironment());
 }
 
 Result<WorkflowHandle> Client::StartWorkflow(const std::string& type, const Json& input,

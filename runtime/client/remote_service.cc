@@ -114,6 +114,19 @@ std::string Env(const char* name) {
 
 }  // namespace
 
+std::string AddressFromEnvironment() {
+  const std::string address = Env("TEMPORAL_ADDRESS");
+  if (!address.empty()) return address;
+  const std::string host = Env("TEMPORAL_HOST");
+  const std::string port = Env("TEMPORAL_PORT");
+  return (host.empty() ? "127.0.0.1" : host) + ":" + (port.empty() ? "7233" : port);
+}
+
+std::string NamespaceFromEnvironment() {
+  const std::string ns = Env("TEMPORAL_NAMESPACE");
+  return ns.empty() ? "default" : ns;
+}
+
 TlsOptions TlsFromEnvironment() {
   TlsOptions tls;
   const std::string enabled = Env("TEMPORAL_TLS_ENABLED");

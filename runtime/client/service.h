@@ -74,6 +74,12 @@ struct TlsOptions {
   std::string server_name;
 };
 
+// Where a server is, as Temporal's tools read the environment: TEMPORAL_ADDRESS (host:port),
+// else TEMPORAL_HOST (default 127.0.0.1) and TEMPORAL_PORT (default 7233).
+std::string AddressFromEnvironment();
+// TEMPORAL_NAMESPACE, else "default".
+std::string NamespaceFromEnvironment();
+
 // TlsOptions from TEMPORAL_TLS_ENABLED (true/1), TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY,
 // TEMPORAL_TLS_CA and TEMPORAL_TLS_SERVER_NAME.
 TlsOptions TlsFromEnvironment();

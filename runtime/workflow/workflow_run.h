@@ -159,6 +159,7 @@ class WorkflowRun {
     bool replayed = false;  // Accepted when history was written: no validator, no rejection.
   };
   std::deque<PendingUpdate> updates_;
+  void Reject(const PendingUpdate& pending, temporal::api::failure::v1::Failure failure);
   std::vector<temporal::api::protocol::v1::Message> messages_;
   // Once the workflow function has returned, its locals (which handlers capture) are gone:
   // queries are answered from what each handler answered at its co_return.

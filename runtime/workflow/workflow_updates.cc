@@ -30,7 +30,27 @@ temporal::api::failure::v1::Failure FailureOf(const std::string& message, const 
   return failure;
 }
 
+// A protocol message of update `id`, its id the update's and `step` ("accept", ...).
+Message UpdateMessage(const std::string& id, const std::string& step,
+                      const google::protobuf::Message& body) {
+  Message message;
+  message.set_id(id + "/" + step);
+  message.set_protocol_instance_id(id);
+  message.mutable_body()->PackFrom(body);
+  return message;
+}
+
 }  // namespace
+
+void WorkflowRun::Reject(const PendingUpdate& pending,
+                         temporal::api::failure::v1::Failure failure) {
+  update::Rejection rejection;
+  rejection.set_rejected_request_message_id(pending.message_id);
+  rejection.set_rejected_request_sequencing_event_id(pending.sequencing_event_id);
+  *rejection.mutable_rejected_request() = pending.request;
+  *rejection.mutable_failure() = std::move(failure);
+  messages_.push_back(UpdateMessage(pending.request.meta().update_id(), "reject", rejection));
+}
 
 void WorkflowRun::UpdatesAcceptedAfter(const std::vector<HistoryEvent>& events,
                                        size_t started_index) {
@@ -73,16 +93,7 @@ bool WorkflowRun::DispatchUpdates() {
       try {
         handler->second.validator(args);
       } catch (const std::exception& e) {
-        update::Rejection rejection;
-        rejection.set_rejected_request_message_id(pending.message_id);
-        rejection.set_rejected_request_sequencing_event_id(pending.sequencing_event_id);
-        *rejection.mutable_rejected_request() = pending.request;
-        *rejection.mutable_failure() = FailureOf(e.what(), "ValidationError");
-        Message message;
-        message.set_id(id + "/reject");
-        message.set_protocol_instance_id(id);
-        message.mutable_body()->PackFrom(rejection);
-        messages_.push_back(std::move(message));
+        Reject(pending, FailureOf(e.what(), "ValidationError"));
         continue;
       }
     }
@@ -90,11 +101,7 @@ bool WorkflowRun::DispatchUpdates() {
     acceptance.set_accepted_request_message_id(pending.message_id);
     acceptance.set_accepted_request_sequencing_event_id(pending.sequencing_event_id);
     *acceptance.mutable_accepted_request() = pending.request;
-    Message accept;
-    accept.set_id(id + "/accept");
-    accept.set_protocol_instance_id(id);
-    accept.mutable_body()->PackFrom(acceptance);
-    messages_.push_back(std::move(accept));
+    messages_.push_back(UpdateMessage(id, "accept", acceptance));
     AddCommand(ProtocolMessageCommand(id + "/accept"), nullptr);
 
     update::Response response;
@@ -106,31 +113,17 @@ bool WorkflowRun::DispatchUpdates() {
     } catch (const std::exception& e) {
       *response.mutable_outcome()->mutable_failure() = FailureOf(e.what(), "std::exception");
     }
-    Message complete;
-    complete.set_id(id + "/complete");
-    complete.set_protocol_instance_id(id);
-    complete.mutable_body()->PackFrom(response);
-    messages_.push_back(std::move(complete));
+    messages_.push_back(UpdateMessage(id, "complete", response));
     AddCommand(ProtocolMessageCommand(id + "/complete"), nullptr);
   }
   return ran;
 }
 
 void WorkflowRun::RejectUnhandledUpdates() {
-  for (PendingUpdate& pending : updates_) {
+  for (const PendingUpdate& pending : updates_) {
     if (pending.replayed) continue;  // Cannot happen for deterministic code; replay reports it.
-    const std::string& id = pending.request.meta().update_id();
-    update::Rejection rejection;
-    rejection.set_rejected_request_message_id(pending.message_id);
-    rejection.set_rejected_request_sequencing_event_id(pending.sequencing_event_id);
-    *rejection.mutable_rejected_request() = pending.request;
-    *rejection.mutable_failure() = FailureOf(
-        "no handler for update '" + pending.request.input().name() + "'", "UpdateNotRegistered");
-    Message message;
-    message.set_id(id + "/reject");
-    message.set_protocol_instance_id(id);
-    message.mutable_body()->PackFrom(rejection);
-    messages_.push_back(std::move(message));
+    Reject(pending, FailureOf("no handler for update '" + pending.request.input().name() + "'",
+                              "UpdateNotRegistered"));
   }
   updates_.clear();
 }

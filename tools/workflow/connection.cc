@@ -1,35 +1,17 @@
 #include "tools/workflow/connection.h"
 
-#include <cstdlib>
+#include "runtime/client/service.h"
 
 namespace endure::tools {
-namespace {
-
-std::string Env(const char* name) {
-  const char* value = std::getenv(name);
-  return value == nullptr ? "" : value;
-}
-
-}  // namespace
 
 Result<Connection> Connection::Open(const ConnectionFlags& flags) {
   Connection c;
-  c.address_ = flags.address;
-  if (c.address_.empty()) c.address_ = Env("TEMPORAL_ADDRESS");
-  if (c.address_.empty()) {
-    const std::string host = Env("TEMPORAL_HOST");
-    const std::string port = Env("TEMPORAL_PORT");
-    if (!host.empty() || !port.empty()) {
-      c.address_ = (host.empty() ? "127.0.0.1" : host) + ":" + (port.empty() ? "7233" : port);
-    }
-  }
-  if (c.address_.empty()) c.address_ = "127.0.0.1:7233";
+  c.address_ = flags.address.empty() ? runtime::AddressFromEnvironment() : flags.address;
   if (c.address_.find(':') == std::string::npos) {
     return InvalidArgument("--address: '" + c.address_ + "' is not host:port");
   }
-  c.namespace_name_ = flags.namespace_;
-  if (c.namespace_name_.empty()) c.namespace_name_ = Env("TEMPORAL_NAMESPACE");
-  if (c.namespace_name_.empty()) c.namespace_name_ = "default";
+  c.namespace_name_ =
+      flags.namespace_.empty() ? runtime::NamespaceFromEnvironment() : flags.namespace_;
 
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(128 << 20);
