@@ -236,7 +236,8 @@ Json TrainModelChunk(runtime::ActivityContext& ctx, const Json& input) {
     const std::optional<Model> saved = ParseModel(*details);
     const auto saved_id = details->is_object() ? details->find("model_id") : details->end();
     const auto saved_step = details->is_object() ? details->find("step") : details->end();
-    if (saved && saved_id != details->end() && *saved_id == config.model_id &&
+    if (saved && saved_id != details->end() && saved_id->is_string() &&
+        saved_id->get_ref<const std::string&>() == config.model_id &&
         saved_step != details->end() && saved_step->is_number_integer()) {
       const int64_t at = saved_step->get<int64_t>();
       if (at > step && at <= end) {

@@ -2,6 +2,7 @@
 // carry cancellation back), and turning its outcome into the server's completion calls.
 #include <chrono>
 #include <mutex>
+#include <thread>
 
 #include "runtime/payloads.h"
 #include "runtime/proto_time.h"

@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <random>
+#include <thread>
 
 #include "runtime/payloads.h"
 #include "runtime/workflow/workflow_run.h"
@@ -48,19 +50,22 @@ Status Worker::Start() {
   if (options_.task_queue.empty()) return InvalidArgument("a worker needs a task queue");
   if (started_) return FailedPrecondition("the worker has already started");
   started_ = true;
+  std::vector<std::function<void()>> pollers;
   if (!workflows_.empty()) {
     for (int i = 0; i < options_.workflow_pollers; ++i) {
-      threads_.emplace_back([this] { PollWorkflowTasks(options_.task_queue); });
+      pollers.push_back([this] { PollWorkflowTasks(options_.task_queue); });
     }
     if (options_.max_cached_workflows > 0) {
-      threads_.emplace_back([this] { PollWorkflowTasks(sticky_queue_); });
+      pollers.push_back([this] { PollWorkflowTasks(sticky_queue_); });
     }
   }
   if (!activities_.empty()) {
     for (int i = 0; i < options_.activity_pollers; ++i) {
-      threads_.emplace_back([this] { PollActivityTasks(); });
+      pollers.push_back([this] { PollActivityTasks(); });
     }
   }
+  pool_.emplace(std::max<size_t>(pollers.size(), 1));
+  for (auto& poller : pollers) boost::asio::post(*pool_, std::move(poller));
   return Status::Ok();
 }
 
@@ -70,8 +75,7 @@ void Worker::Shutdown() {
     std::lock_guard lock(cancels_mu_);
     for (auto& cancel : poll_cancels_) cancel->Cancel();
   }
-  for (std::thread& t : threads_) t.join();
-  threads_.clear();
+  if (pool_) pool_->join();
   if (started_ && options_.max_cached_workflows > 0 && !workflows_.empty()) {
     wsv1::ShutdownWorkerRequest request;
     request.set_namespace_(options_.namespace_name);
@@ -185,6 +189,10 @@ void Worker::HandleWorkflowTask(wsv1::PollWorkflowTaskQueueResponse task) {
   auto commands = entry.run->ApplyEvents(events, updates);
   if (!events.empty()) entry.last_event_id = events.back().event_id();
   if (!commands.ok()) return FailWorkflowTask(task.task_token(), commands.status());
+  if (!task.has_query()) {
+    Status ran = RunLocalActivities(task, *entry.run, *commands);
+    if (!ran.ok()) return FailWorkflowTask(task.task_token(), ran);
+  }
 
   if (task.has_query()) {
     // A query task (legacy queries): answered from the state the history builds, no commands.
@@ -242,6 +250,20 @@ void Worker::HandleWorkflowTask(wsv1::PollWorkflowTaskQueueResponse task) {
     cache_.erase(cache_order_.front());
     cache_order_.erase(cache_order_.begin());
   }
+}
+
+Status Worker::RunLocalActivities(const wsv1::PollWorkflowTaskQueueResponse& task, WorkflowRun& run,
+                                  std::vector<Command>& commands) {
+  for (auto requests = run.TakeLocalActivities(); !requests.empty();
+       requests = run.TakeLocalActivities()) {
+    std::vector<LocalActivityOutcome> outcomes;
+    for (const LocalActivityRequest& request : requests) {
+      outcomes.push_back(RunLocalActivity(task, request));
+    }
+    ENDURE_ASSIGN_OR_RETURN(auto more, run.ResolveLocalActivities(outcomes));
+    for (auto& c : more) commands.push_back(std::move(c));
+  }
+  return Status::Ok();
 }
 
 void Worker::FailWorkflowTask(const std::string& token, const Status& error) {

@@ -14,11 +14,12 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/thread_pool.hpp>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "runtime/activity.h"
@@ -28,6 +29,8 @@
 namespace endure::runtime {
 
 class WorkflowRun;
+struct LocalActivityRequest;
+struct LocalActivityOutcome;
 
 struct WorkerOptions {
   std::string namespace_name = "default";
@@ -70,6 +73,12 @@ class Worker {
       wsv1::PollWorkflowTaskQueueResponse& task,
       std::vector<temporal::api::history::v1::HistoryEvent>& events);
   void HandleActivityTask(const wsv1::PollActivityTaskQueueResponse& task);
+  LocalActivityOutcome RunLocalActivity(const wsv1::PollWorkflowTaskQueueResponse& task,
+                                        const LocalActivityRequest& request);
+  // Runs the local activities the run waits for, and what the run does next, until it waits
+  // for none; adds the commands made on the way.
+  Status RunLocalActivities(const wsv1::PollWorkflowTaskQueueResponse& task, WorkflowRun& run,
+                            std::vector<temporal::api::command::v1::Command>& commands);
   void FailWorkflowTask(const std::string& token, const Status& error);
 
   Service* const service_;
@@ -85,7 +94,9 @@ class Worker {
   std::atomic<bool> stopping_{false};
   std::mutex cancels_mu_;
   std::vector<std::shared_ptr<engine::CancelSignal>> poll_cancels_;
-  std::vector<std::thread> threads_;
+  // The pollers' threads: each poller is a loop that polls and runs what it gets, so the pool
+  // has a thread per poller, and joining it waits for tasks in flight.
+  std::optional<boost::asio::thread_pool> pool_;
   bool started_ = false;
   std::atomic<uint64_t> workflow_tasks_{0};
   std::atomic<uint64_t> full_replays_{0};

@@ -1,5 +1,7 @@
 #include "runtime/workflow/command_events.h"
 
+#include "runtime/workflow/markers.h"
+
 #include "temporal/api/enums/v1/command_type.pb.h"
 #include "temporal/api/enums/v1/event_type.pb.h"
 
@@ -102,8 +104,7 @@ bool Records(const HistoryEvent& e, const Command& c) {
       return c.request_cancel_activity_task_command_attributes().scheduled_event_id() ==
              e.activity_task_cancel_requested_event_attributes().scheduled_event_id();
     case enums::COMMAND_TYPE_RECORD_MARKER:
-      return c.record_marker_command_attributes().marker_name() ==
-             e.marker_recorded_event_attributes().marker_name();
+      return SameMarker(e.marker_recorded_event_attributes(), c.record_marker_command_attributes());
     case enums::COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION: {
       const auto& a = c.start_child_workflow_execution_command_attributes();
       const auto& b = e.start_child_workflow_execution_initiated_event_attributes();

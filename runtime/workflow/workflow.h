@@ -41,6 +41,17 @@ struct ActivityOptions {
   std::optional<RetryPolicy> retry_policy;
 };
 
+// A local activity runs in the worker that runs the workflow, inside the workflow task, and its
+// outcome is recorded as a marker: no activity task, no round trip through a task queue. For
+// short work (a lookup, a small computation). Retries happen in the worker too, so the whole
+// of it (every attempt and the backoff between) must fit in schedule_to_close_timeout, itself
+// bounded by the workflow task timeout (10 s by default).
+struct LocalActivityOptions {
+  std::chrono::milliseconds schedule_to_close_timeout{0};  // 0: 10 s.
+  std::chrono::milliseconds start_to_close_timeout{0};     // 0: schedule_to_close_timeout.
+  std::optional<RetryPolicy> retry_policy;
+};
+
 enum class ParentClosePolicy { kTerminate = 1, kAbandon = 2, kRequestCancel = 3 };
 
 struct ChildWorkflowOptions {
@@ -118,6 +129,10 @@ class WorkflowContext {
 
   Future<void> sleep(std::chrono::milliseconds duration);
   Future<Json> execute_activity(const std::string& type, Json input, ActivityOptions options);
+  // Runs `type`, registered with this worker as an activity, in the worker (LocalActivityOptions
+  // says when to prefer it). Replayed, the recorded outcome is returned and nothing runs.
+  Future<Json> execute_local_activity(const std::string& type, Json input,
+                                      LocalActivityOptions options = {});
   // Resumes once `condition` holds; it is checked after every change the workflow sees.
   Future<void> wait_condition(std::function<bool()> condition);
 
@@ -131,6 +146,11 @@ class WorkflowContext {
   // changes state and returns the update's result, or throws ApplicationError to fail it.
   void on_update(const std::string& name, std::function<Json(const Json& input)> handler,
                  std::function<void(const Json& input)> validator = nullptr);
+  // An update whose handler awaits (an activity, a timer, a condition): it is accepted at once
+  // and completes when the coroutine returns, possibly several workflow tasks later.
+  void on_update_async(const std::string& name,
+                       std::function<Task<Json>(const Json& input)> handler,
+                       std::function<void(const Json& input)> validator = nullptr);
 
   Future<Json> execute_child_workflow(const std::string& type, Json input,
                                       ChildWorkflowOptions options);
@@ -149,6 +169,10 @@ class WorkflowContext {
   // patch existed. get_version maps the same decision onto a version range: max_supported for
   // new and patched histories, min_supported for older ones.
   bool patched(const std::string& patch_id);
+  // The step after patched(): once no running workflow can take the old path, replace
+  // `if (patched(id))` by a call to deprecate_patch(id) and the new code alone. Histories with
+  // the marker and histories without it both replay; later, remove the call too.
+  void deprecate_patch(const std::string& patch_id);
   int get_version(const std::string& change_id, int min_supported, int max_supported);
 
   // Cancellation. Once a client cancels the workflow, what it awaits throws

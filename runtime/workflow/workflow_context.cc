@@ -4,6 +4,7 @@
 
 #include "runtime/payloads.h"
 #include "runtime/proto_time.h"
+#include "runtime/workflow/markers.h"
 #include "runtime/workflow/workflow_run.h"
 #include "storage/base/uuid.h"
 #include "temporal/api/enums/v1/command_type.pb.h"
@@ -181,7 +182,13 @@ void WorkflowContext::on_query(const std::string& name,
 void WorkflowContext::on_update(const std::string& name,
                                 std::function<Json(const Json& input)> handler,
                                 std::function<void(const Json& input)> validator) {
-  run_->update_handlers_[name] = {std::move(handler), std::move(validator)};
+  run_->update_handlers_[name] = {std::move(handler), nullptr, std::move(validator)};
+}
+
+void WorkflowContext::on_update_async(const std::string& name,
+                                      std::function<Task<Json>(const Json& input)> handler,
+                                      std::function<void(const Json& input)> validator) {
+  run_->update_handlers_[name] = {nullptr, std::move(handler), std::move(validator)};
 }
 
 Future<Json> WorkflowContext::execute_child_workflow(const std::string& type, Json input,
@@ -279,16 +286,17 @@ bool WorkflowContext::patched(const std::string& patch_id) {
   // this point, or a history that recorded the marker) the new one, recorded by a marker.
   const bool use_patch = !run_->replaying_ || run_->recorded_patches_.contains(patch_id);
   run_->patches_[patch_id] = use_patch;
-  if (use_patch) {
-    Command command;
-    command.set_command_type(enums::COMMAND_TYPE_RECORD_MARKER);
-    auto* a = command.mutable_record_marker_command_attributes();
-    a->set_marker_name("core_patch");
-    (*a->mutable_details())["patch_id"] = ToPayloads(patch_id);
-    (*a->mutable_details())["deprecated"] = ToPayloads(false);
-    run_->AddCommand(std::move(command), nullptr);
-  }
+  if (use_patch) run_->AddCommand(PatchMarkerCommand(patch_id, /*deprecated=*/false), nullptr);
   return use_patch;
+}
+
+void WorkflowContext::deprecate_patch(const std::string& patch_id) {
+  if (run_->patches_.contains(patch_id)) return;
+  run_->patches_[patch_id] = true;
+  // Replaying a history without the marker (written once the call was gone, or before the
+  // patch), there is nothing to match; else the marker is recorded, as the SDKs do.
+  if (run_->replaying_ && !run_->recorded_patches_.contains(patch_id)) return;
+  run_->AddCommand(PatchMarkerCommand(patch_id, /*deprecated=*/true), nullptr);
 }
 
 int WorkflowContext::get_version(const std::string& change_id, int min_supported,

@@ -5,6 +5,7 @@
 
 #include "runtime/payloads.h"
 #include "runtime/workflow/command_events.h"
+#include "runtime/workflow/markers.h"
 #include "temporal/api/enums/v1/command_type.pb.h"
 #include "temporal/api/enums/v1/event_type.pb.h"
 
@@ -14,18 +15,6 @@ namespace {
 namespace enums = temporal::api::enums::v1;
 
 Status NonDeterminism(std::string message) { return Status(kNonDeterminism, std::move(message)); }
-
-// The patch id a `core_patch` marker (as Temporal's SDKs write it) records, if it is one.
-std::optional<std::string> PatchOf(const HistoryEvent& e) {
-  if (!e.has_marker_recorded_event_attributes()) return std::nullopt;
-  const auto& a = e.marker_recorded_event_attributes();
-  if (a.marker_name() != "core_patch") return std::nullopt;
-  const auto it = a.details().find("patch_id");
-  if (it == a.details().end() || it->second.payloads_size() == 0) return std::nullopt;
-  auto id = FromPayload(it->second.payloads(0));
-  if (!id.ok() || !id->is_string()) return std::nullopt;
-  return id->get<std::string>();
-}
 
 }  // namespace
 
@@ -67,7 +56,7 @@ Result<std::vector<Command>> WorkflowRun::ApplyEvents(
   // Patch markers are known up front, as Temporal's SDKs know them: patched() asks whether
   // history has the marker, not whether it has been reached.
   for (const HistoryEvent& e : events) {
-    if (auto patch = PatchOf(e)) recorded_patches_.insert(*patch);
+    if (e.event_type() == enums::EVENT_TYPE_MARKER_RECORDED) NoteMarker(e);
   }
   activation_commands_.clear();
   bool activated_last = false;
@@ -112,6 +101,10 @@ Result<std::vector<Command>> WorkflowRun::ApplyEvents(
 }
 
 Status WorkflowRun::MatchCommandEvent(const HistoryEvent& e) {
+  // A deprecated patch's marker that the code no longer makes (the deprecate_patch call is gone).
+  if (IsDeprecatedPatchMarker(e) && (queued_.empty() || !Records(e, queued_.front().command))) {
+    return Status::Ok();
+  }
   if (queued_.empty()) {
     return NonDeterminism("event " + std::to_string(e.event_id()) + ": history recorded " +
                           Describe(e) + ", but the workflow code made no such command");
@@ -177,6 +170,16 @@ Status WorkflowRun::Activate(const HistoryEvent& started, bool replaying) {
       cancel_delivered_ = true;
       CancelAll();
     }
+    RunUntilBlocked();
+  } catch (const std::exception& e) {
+    // Thrown by a signal handler or a condition: a bug in workflow code, retried as a task.
+    return Internal(std::string("workflow task failed: ") + e.what());
+  }
+  return FinishIfDone();
+}
+
+void WorkflowRun::RunUntilBlocked() {
+  for (;;) {
     for (;;) {
       DispatchSignals();
       const bool updated = DispatchUpdates();
@@ -184,12 +187,14 @@ Status WorkflowRun::Activate(const HistoryEvent& started, bool replaying) {
       if (main_->handle().done() || completion_made_) break;
       if (!CheckConditions() && !ran && !updated) break;
     }
-    RejectUnhandledUpdates();
-  } catch (const std::exception& e) {
-    // Thrown by a signal handler or a condition: a bug in workflow code, retried as a task.
-    return Internal(std::string("workflow task failed: ") + e.what());
+    if (main_->handle().done() || completion_made_) break;
+    // Local activities resolve once the code is blocked, live (by the worker) and replaying
+    // alike, so the code after them runs in the same order both ways.
+    if (!replaying_ || !ResolveRecordedLocalActivities()) break;
   }
-  return FinishIfDone();
+  DropFinishedUpdateTasks();
+  // Handlers registered after a local activity still get their updates.
+  if (replaying_ || local_waiting_.empty()) RejectUnhandledUpdates();
 }
 
 void WorkflowRun::TakeFinalAnswers() {

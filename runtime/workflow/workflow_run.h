@@ -37,6 +37,24 @@ using temporal::api::history::v1::HistoryEvent;
 // recorded and what the code produced).
 inline constexpr StatusCode kNonDeterminism = StatusCode::kFailedPrecondition;
 
+// A local activity the workflow code scheduled, for the worker to run (local_activities.cc).
+struct LocalActivityRequest {
+  uint64_t seq = 0;
+  std::string activity_type;
+  Json input;
+  LocalActivityOptions options;
+};
+
+// How a local activity ended: a result, or the failure of its last attempt.
+struct LocalActivityOutcome {
+  uint64_t seq = 0;
+  int attempt = 1;
+  std::optional<Json> result;
+  std::string failure_message;
+  std::string failure_type;
+  bool non_retryable = false;
+};
+
 class WorkflowRun {
  public:
   WorkflowRun(WorkflowFunction function, WorkflowInfo info);
@@ -56,6 +74,13 @@ class WorkflowRun {
   // The protocol messages (update acceptances, rejections, responses) of the last activation,
   // to send with its commands.
   std::vector<temporal::api::protocol::v1::Message> TakeMessages() { return std::move(messages_); }
+
+  // The local activities the last activation is waiting for. The worker runs them, then hands
+  // their outcomes to ResolveLocalActivities, which records them, runs the activation on and
+  // returns the commands it adds (and more local activities may follow).
+  std::vector<LocalActivityRequest> TakeLocalActivities();
+  Result<std::vector<Command>> ResolveLocalActivities(
+      const std::vector<LocalActivityOutcome>& outcomes);
 
   // Answers a query from the run's current state.
   Result<Json> Query(const std::string& name, const Json& input);
@@ -99,6 +124,9 @@ class WorkflowRun {
   // Removes a command of this activation that has not been sent (a cancelled schedule).
   void DropUnsentCommand(const std::function<bool(const Command&)>& match);
   Status Activate(const HistoryEvent& started, bool replaying);
+  // Runs ready code, signals, updates and conditions until nothing moves (the activation's
+  // body; more of it after local activities resolve).
+  void RunUntilBlocked();
   Status MatchCommandEvent(const HistoryEvent& event);
   Status ApplyResolution(const HistoryEvent& event);  // workflow_events.cc
   void DispatchSignals();
@@ -137,6 +165,20 @@ class WorkflowRun {
   uint64_t next_timer_ = 1;
   uint64_t next_activity_ = 1;
   uint64_t next_child_ = 1;
+  uint64_t next_local_activity_ = 1;
+  struct LocalActivity {
+    LocalActivityRequest request;
+    std::shared_ptr<Op<Json>> op;
+  };
+  std::deque<LocalActivity> local_waiting_;  // Scheduled, not yet resolved, in order.
+  // The local activity markers of history, by sequence number: replaying, outcomes come from
+  // them instead of from running the activity.
+  std::map<uint64_t, temporal::api::history::v1::MarkerRecordedEventAttributes> recorded_local_;
+  // Notes what a marker of history tells ahead of time: a patch, a local activity's outcome.
+  void NoteMarker(const HistoryEvent& marker);
+  // Replaying: resolves the waiting local activities from their markers; returns whether any.
+  bool ResolveRecordedLocalActivities();
+  void ResolveLocalActivity(LocalActivity& la, const LocalActivityOutcome& outcome);
   std::deque<QueuedCommand> queued_;
   std::vector<Command> activation_commands_;
   std::map<int64_t, std::shared_ptr<Op<Unit>>> timers_;      // By TimerStarted event id.
@@ -149,8 +191,14 @@ class WorkflowRun {
   std::map<std::string, std::function<Json(const Json&)>> query_handlers_;
   struct UpdateHandler {
     std::function<Json(const Json&)> handler;
+    std::function<Task<Json>(const Json&)> async_handler;
     std::function<void(const Json&)> validator;
   };
+  // Coroutines of async update handlers in flight; finished ones are dropped.
+  std::vector<Task<void>> update_tasks_;
+  Task<void> RunAsyncUpdate(std::function<Task<Json>(const Json&)> handler, Json args,
+                            std::string update_id, temporal::api::update::v1::Request request);
+  void DropFinishedUpdateTasks();
   std::map<std::string, UpdateHandler> update_handlers_;
   struct PendingUpdate {
     temporal::api::update::v1::Request request;

@@ -104,6 +104,14 @@ bool WorkflowRun::DispatchUpdates() {
     messages_.push_back(UpdateMessage(id, "accept", acceptance));
     AddCommand(ProtocolMessageCommand(id + "/accept"), nullptr);
 
+    if (handler->second.async_handler) {
+      // Completes when the coroutine returns; it starts now, with the code that is ready.
+      update_tasks_.push_back(
+          RunAsyncUpdate(handler->second.async_handler, args, id, pending.request));
+      scheduler_.Ready(update_tasks_.back().handle());
+      continue;
+    }
+
     update::Response response;
     *response.mutable_meta() = pending.request.meta();
     try {
@@ -117,6 +125,26 @@ bool WorkflowRun::DispatchUpdates() {
     AddCommand(ProtocolMessageCommand(id + "/complete"), nullptr);
   }
   return ran;
+}
+
+Task<void> WorkflowRun::RunAsyncUpdate(std::function<Task<Json>(const Json&)> handler, Json args,
+                                       std::string update_id, update::Request request) {
+  update::Response response;
+  *response.mutable_meta() = request.meta();
+  try {
+    Json result = co_await handler(args);
+    *response.mutable_outcome()->mutable_success() = ToPayloads(result);
+  } catch (const ApplicationError& e) {
+    *response.mutable_outcome()->mutable_failure() = FailureOf(e.what(), e.type());
+  } catch (const std::exception& e) {
+    *response.mutable_outcome()->mutable_failure() = FailureOf(e.what(), "std::exception");
+  }
+  messages_.push_back(UpdateMessage(update_id, "complete", response));
+  AddCommand(ProtocolMessageCommand(update_id + "/complete"), nullptr);
+}
+
+void WorkflowRun::DropFinishedUpdateTasks() {
+  std::erase_if(update_tasks_, [](const Task<void>& t) { return t.handle().done(); });
 }
 
 void WorkflowRun::RejectUnhandledUpdates() {

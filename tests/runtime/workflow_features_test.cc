@@ -51,6 +51,21 @@ Task<Json> Patched(WorkflowContext& ctx, Json) {
   co_return a;
 }
 
+// Patched once every run took the new path: the marker is still written, as deprecated.
+Task<Json> Deprecated(WorkflowContext& ctx, Json) {
+  Json a = co_await ctx.execute_activity("echo", "a", Quick());
+  ctx.deprecate_patch("extra-step");
+  Json b = co_await ctx.execute_activity("echo", "b", Quick());
+  co_return a.get<std::string>() + b.get<std::string>();
+}
+
+// And with the call gone: deprecated markers in history are passed over.
+Task<Json> PatchGone(WorkflowContext& ctx, Json) {
+  Json a = co_await ctx.execute_activity("echo", "a", Quick());
+  Json b = co_await ctx.execute_activity("echo", "b", Quick());
+  co_return a.get<std::string>() + b.get<std::string>();
+}
+
 Task<Json> CleansUp(WorkflowContext& ctx, Json) {
   bool cancelled = false;
   try {
@@ -126,6 +141,12 @@ Task<Json> Accumulator(WorkflowContext& ctx, Json) {
     return Json(total);
   });
   ctx.on_query("total", [&](const Json&) { return Json(total); });
+  // An update that awaits: the amount goes through an activity before it counts.
+  ctx.on_update_async("add_checked", [&](const Json& n) -> Task<Json> {
+    Json checked = co_await ctx.execute_activity("echo", n, Quick());
+    total += checked.get<int64_t>();
+    co_return Json(total);
+  });
   co_await ctx.wait_condition([&] { return done; });
   co_return total;
 }
@@ -142,6 +163,7 @@ class WorkflowFeaturesTest : public ::testing::Test {
     for (const auto& [name, fn] :
          std::vector<std::pair<std::string, WorkflowFunction>>{{"Counter", Counter},
                                                                {"Unpatched", Unpatched},
+                                                               {"Deprecated", Deprecated},
                                                                {"Patched", Patched},
                                                                {"CleansUp", CleansUp},
                                                                {"Doubler", Doubler},
@@ -211,6 +233,27 @@ TEST_F(WorkflowFeaturesTest, PatchedCodeReplaysOldAndNewHistories) {
   EXPECT_EQ(ReplayHistory(Unpatched, *new_history).code(), kNonDeterminism);
 }
 
+TEST_F(WorkflowFeaturesTest, DeprecatedPatchesReplayWithAndWithoutTheirMarkers) {
+  const auto patched_run = Start("Patched", "patched", nullptr);
+  ASSERT_TRUE(client_->GetResult(patched_run).ok());
+  const auto deprecated_run = Start("Deprecated", "deprecated", nullptr);
+  auto result = client_->GetResult(deprecated_run);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(*result, "ab");
+  auto patched_history = client_->FetchHistory(patched_run);
+  auto deprecated_history = client_->FetchHistory(deprecated_run);
+  ASSERT_TRUE(patched_history.ok() && deprecated_history.ok());
+  // deprecate_patch replays histories of the patched code and its own.
+  Status replay = ReplayHistory(Deprecated, *patched_history);
+  EXPECT_TRUE(replay.ok()) << replay.ToString();
+  replay = ReplayHistory(Deprecated, *deprecated_history);
+  EXPECT_TRUE(replay.ok()) << replay.ToString();
+  // Code without the call replays the deprecated marker's history, not the patched one's.
+  replay = ReplayHistory(PatchGone, *deprecated_history);
+  EXPECT_TRUE(replay.ok()) << replay.ToString();
+  EXPECT_EQ(ReplayHistory(PatchGone, *patched_history).code(), kNonDeterminism);
+}
+
 TEST_F(WorkflowFeaturesTest, CancellationRunsNonCancellableCleanup) {
   const auto w = Start("CleansUp", "cleanup", nullptr);
   for (int i = 0; i < 200 && !HasEvent(w, enums::EVENT_TYPE_TIMER_STARTED); ++i) {
@@ -265,13 +308,17 @@ TEST_F(WorkflowFeaturesTest, UpdatesAreValidatedHandledAndReplayed) {
   auto second = client_->Update(w, "add", 7);
   ASSERT_TRUE(second.ok()) << second.status().ToString();
   EXPECT_EQ(*second, 12);
+  auto checked = client_->Update(w, "add_checked", 30);
+  ASSERT_TRUE(checked.ok()) << checked.status().ToString();
+  EXPECT_EQ(*checked, 42);
+  EXPECT_TRUE(HasEvent(w, enums::EVENT_TYPE_ACTIVITY_TASK_COMPLETED));
   auto total = client_->Query(w, "total");
   ASSERT_TRUE(total.ok());
-  EXPECT_EQ(*total, 12);
+  EXPECT_EQ(*total, 42);
   ASSERT_TRUE(client_->Update(w, "finish").ok());
   auto result = client_->GetResult(w);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
-  EXPECT_EQ(*result, 12);
+  EXPECT_EQ(*result, 42);
   EXPECT_TRUE(HasEvent(w, enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED));
   EXPECT_TRUE(HasEvent(w, enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED));
   auto history = client_->FetchHistory(w);
