@@ -1,5 +1,6 @@
-// JARVIS's workflows end to end on the embedded engine, with the real activities on real
-// inputs (a small repository and SQLite files made for each test); each history then replays.
+// JARVIS's workflows end to end, with the real activities on real inputs (a small repository
+// and SQLite files made for each test), each on the embedded engine and against a dev server
+// over gRPC; each history then replays.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -9,6 +10,7 @@
 #include <sstream>
 
 #include "activities/registry.h"
+#include "engine/server/dev_server.h"
 #include "runtime/client/client.h"
 #include "runtime/engine.h"
 #include "runtime/replay/replayer.h"
@@ -35,15 +37,29 @@ std::string Read(const fs::path& path) {
   return s.str();
 }
 
-class JarvisWorkflowsTest : public ::testing::Test {
+// The parameter: false runs embedded (Engine), true against a dev server over gRPC.
+class JarvisWorkflowsTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
-    auto engine = runtime::Engine::Open({.db_path = dir_.File("endure.db")});
-    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
-    engine_ = std::move(*engine);
-    client_ = std::make_unique<Client>(engine_->client());
+    if (GetParam()) {
+      engine::server::DevServerOptions options;
+      options.db_filename = dir_.File("endure.db");
+      options.port = 0;
+      options.http_port = -1;
+      auto server = engine::server::DevServer::Start(options);
+      ASSERT_TRUE(server.ok()) << server.status().ToString();
+      server_ = std::move(*server);
+      service_ = std::shared_ptr<runtime::Service>(
+          runtime::RemoteService("127.0.0.1:" + std::to_string(server_->port())));
+    } else {
+      auto engine = runtime::Engine::Open({.db_path = dir_.File("endure.db")});
+      ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+      engine_ = std::move(*engine);
+      service_ = engine_->service();
+    }
+    client_ = std::make_unique<Client>(service_, "default");
     worker_ = std::make_unique<runtime::Worker>(
-        engine_->service().get(), runtime::WorkerOptions{.task_queue = kJarvisTaskQueue});
+        service_.get(), runtime::WorkerOptions{.task_queue = kJarvisTaskQueue});
     for (auto& [name, fn] : JarvisWorkflows()) worker_->RegisterWorkflow(name, fn);
     for (auto& [name, fn] : activities::JarvisActivities()) worker_->RegisterActivity(name, fn);
     ASSERT_TRUE(worker_->Start().ok());
@@ -55,7 +71,10 @@ class JarvisWorkflowsTest : public ::testing::Test {
   }
   void TearDown() override {
     worker_.reset();
-    engine_->Shutdown();
+    client_.reset();
+    service_.reset();
+    if (server_) server_->Shutdown();
+    if (engine_) engine_->Shutdown();
   }
 
   WorkflowHandle Start(const std::string& type, const std::string& id, const runtime::Json& in) {
@@ -89,13 +108,18 @@ class JarvisWorkflowsTest : public ::testing::Test {
   }
 
   storage::testing::TempDir dir_;
+  std::unique_ptr<engine::server::DevServer> server_;
   std::unique_ptr<runtime::Engine> engine_;
+  std::shared_ptr<runtime::Service> service_;
   std::unique_ptr<Client> client_;
   std::unique_ptr<runtime::Worker> worker_;
   fs::path repo_;
 };
 
-TEST_F(JarvisWorkflowsTest, CodeAnalysisFansOutOneResultPerType) {
+INSTANTIATE_TEST_SUITE_P(EmbeddedAndRemote, JarvisWorkflowsTest, ::testing::Values(false, true),
+                         [](const auto& p) { return p.param ? "Remote" : "Embedded"; });
+
+TEST_P(JarvisWorkflowsTest, CodeAnalysisFansOutOneResultPerType) {
   runtime::Json input = {{"repo_path", repo_.string()},
                          {"analysis_types", {"static", "security", "complexity"}}};
   const auto w = Start("CodeAnalysisWorkflow", "analysis", input);
@@ -111,7 +135,7 @@ TEST_F(JarvisWorkflowsTest, CodeAnalysisFansOutOneResultPerType) {
   EXPECT_NE(failed.status().message().find("UnknownAnalysisType"), std::string::npos);
 }
 
-TEST_F(JarvisWorkflowsTest, SelfImprovementRevertsWhatItAppliedWhenTestsFail) {
+TEST_P(JarvisWorkflowsTest, SelfImprovementRevertsWhatItAppliedWhenTestsFail) {
   const std::string before = Read(repo_ / "src/main.cc");
   runtime::Json input = {{"repo_path", repo_.string()},
                          {"auto_apply", true},
@@ -126,7 +150,7 @@ TEST_F(JarvisWorkflowsTest, SelfImprovementRevertsWhatItAppliedWhenTestsFail) {
   ExpectReplays(w, SelfImprovementWorkflow);
 }
 
-TEST_F(JarvisWorkflowsTest, SelfImprovementWaitsForApprovalAndKeepsPassingChanges) {
+TEST_P(JarvisWorkflowsTest, SelfImprovementWaitsForApprovalAndKeepsPassingChanges) {
   runtime::Json input = {{"repo_path", repo_.string()},
                          {"auto_apply", false},
                          {"confidence_threshold", 0.9},
@@ -146,7 +170,7 @@ TEST_F(JarvisWorkflowsTest, SelfImprovementWaitsForApprovalAndKeepsPassingChange
   ExpectReplays(w, SelfImprovementWorkflow);
 }
 
-TEST_F(JarvisWorkflowsTest, ModelTrainingTrainsInChunksAndPausesOnSignal) {
+TEST_P(JarvisWorkflowsTest, ModelTrainingTrainsInChunksAndPausesOnSignal) {
   runtime::Json input = {{"model_id", "jarvis-lr"},
                          {"training_config",
                           {{"num_steps", 400},
@@ -167,7 +191,7 @@ TEST_F(JarvisWorkflowsTest, ModelTrainingTrainsInChunksAndPausesOnSignal) {
   ExpectReplays(w, ModelTrainingWorkflow);
 }
 
-TEST_F(JarvisWorkflowsTest, LongRunningMigrationCopiesEveryRowAcrossPauseAndResume) {
+TEST_P(JarvisWorkflowsTest, LongRunningMigrationCopiesEveryRowAcrossPauseAndResume) {
   const std::string source = dir_.File("source.db");
   const std::string target = dir_.File("target.db");
   sqlite3* db = nullptr;

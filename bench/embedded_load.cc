@@ -1,0 +1,266 @@
+// embedded_load: Endure embedded in a process, driven the way a host drives it, for
+// bench/compare to set beside other engines. The C++ SDK's worker and client over one SQLite
+// file at synchronous=FULL; the workflows are workflows/samples.h's. Each subcommand prints one
+// JSON line of figures on stdout:
+//
+//   latency     one client, sequential workflows of --steps activities: p50/p99 start-to-result
+//   throughput  --clients threads each starting a workflow and waiting for its result, for
+//               --seconds: workflows/s and state transitions/s (workflows/s x (steps + 1))
+//   timers      --count workflows sleeping until one instant: lateness of the timers' firing
+//               (TimerFired's time) and of the code's resumption, and how many fired once
+//   populate    --open workflows started and left open (no worker), for start-up figures
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "runtime/engine.h"
+#include "runtime/proto_time.h"
+#include "runtime/worker/worker.h"
+#include "temporal/api/enums/v1/event_type.pb.h"
+#include "workflows/samples.h"
+
+namespace endure::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using runtime::Json;
+constexpr char kQueue[] = "embedded-load";
+
+struct Flags {
+  std::string db = "embedded_load.db";
+  int steps = 1;
+  int count = 200;
+  int clients = 16;
+  double seconds = 5;
+  int delay_ms = 5000;
+  int open = 1000;
+  int pollers = 4;
+  std::string synchronous = "full";
+};
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t i = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())));
+  return v[i];
+}
+
+double Millis(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+struct Host {
+  std::unique_ptr<runtime::Engine> engine;
+  std::unique_ptr<runtime::Worker> worker;
+
+  Host(const Flags& f, bool with_worker) {
+    Host& host = *this;
+    auto opened = runtime::Engine::Open({.db_path = f.db,
+                                         .durability = f.synchronous == "normal"
+                                                           ? storage::Durability::kNormal
+                                                           : storage::Durability::kFull,
+                                         .namespaces = {}});
+    if (!opened.ok()) {
+      std::cerr << "embedded_load: --db " << f.db << ": " << opened.status().message() << "\n";
+      std::exit(1);
+    }
+    host.engine = std::move(*opened);
+    if (with_worker) {
+      host.worker = std::make_unique<runtime::Worker>(
+          host.engine->service().get(),
+          runtime::WorkerOptions{
+              .task_queue = kQueue, .workflow_pollers = f.pollers, .activity_pollers = f.pollers});
+      for (auto& [name, fn] : workflows::SampleWorkflows()) host.worker->RegisterWorkflow(name, fn);
+      for (auto& [name, fn] : workflows::SampleActivities())
+        host.worker->RegisterActivity(name, fn);
+      if (!host.worker->Start().ok()) std::exit(1);
+    }
+  }
+  Host(const Host&) = delete;
+  Host& operator=(const Host&) = delete;
+  ~Host() {
+    worker.reset();
+    if (engine) engine->Shutdown();
+  }
+};
+
+// Starts a workflow and waits for its result; false if either failed.
+bool RunOne(runtime::Client& client, const std::string& id, const char* type, const Json& input) {
+  auto w = client.StartWorkflow(type, input, {.id = id, .task_queue = kQueue});
+  if (!w.ok()) return false;
+  return client.GetResult(*w).ok();
+}
+
+int Latency(const Flags& f) {
+  Host host(f, true);
+  runtime::Client client = host.engine->client();
+  std::vector<double> ms;
+  for (int i = 0; i < f.count + 5; ++i) {
+    const auto began = Clock::now();
+    if (!RunOne(client, "latency-" + std::to_string(i), "steps", f.steps)) return 1;
+    if (i >= 5) ms.push_back(Millis(Clock::now() - began));  // The first few warm up.
+  }
+  std::cout << Json{{"p50_ms", Percentile(ms, 0.5)},
+                    {"p99_ms", Percentile(ms, 0.99)},
+                    {"count", ms.size()}}
+                   .dump()
+            << std::endl;
+  return 0;
+}
+
+int Throughput(const Flags& f) {
+  Host host(f, true);
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> completed{0}, failed{0};
+  std::vector<std::thread> clients;
+  const auto began = Clock::now();
+  for (int c = 0; c < f.clients; ++c) {
+    clients.emplace_back([&, c] {
+      runtime::Client client = host.engine->client();
+      for (int i = 0; !stop; ++i) {
+        const std::string id = "tput-" + std::to_string(c) + "-" + std::to_string(i);
+        (RunOne(client, id, "steps", f.steps) ? completed : failed).fetch_add(1);
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(f.seconds));
+  const int64_t done_at_stop = completed.load();
+  const double elapsed = Millis(Clock::now() - began) / 1000.0;
+  stop = true;
+  for (auto& t : clients) t.join();
+  const double per_s = static_cast<double>(done_at_stop) / elapsed;
+  std::cout << Json{{"workflows_per_s", per_s},
+                    {"transitions_per_s", per_s * (f.steps + 1)},
+                    {"completed", done_at_stop},
+                    {"failed", failed.load()}}
+                   .dump()
+            << std::endl;
+  return failed.load() == 0 ? 0 : 1;
+}
+
+int Timers(const Flags& f) {
+  Host host(f, true);
+  const auto deadline = std::chrono::system_clock::now() + std::chrono::milliseconds(f.delay_ms);
+  const int64_t deadline_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline.time_since_epoch()).count();
+  std::vector<runtime::WorkflowHandle> handles(static_cast<size_t>(f.count));
+  std::atomic<int> next{0}, start_failures{0};
+  std::vector<std::thread> starters;
+  for (int t = 0; t < 16; ++t) {
+    starters.emplace_back([&] {
+      runtime::Client client = host.engine->client();
+      for (int i = next++; i < f.count; i = next++) {
+        auto w = client.StartWorkflow("sleep_until", Json{{"deadline_ms", deadline_ms}},
+                                      {.id = "timer-" + std::to_string(i), .task_queue = kQueue});
+        if (w.ok()) {
+          handles[static_cast<size_t>(i)] = *w;
+        } else {
+          start_failures.fetch_add(1);
+        }
+      }
+    });
+  }
+  for (auto& t : starters) t.join();
+  const bool started_in_time = std::chrono::system_clock::now() < deadline;
+
+  std::vector<double> fire_ms, resume_ms;
+  int fired = 0, doubled = 0, lost = 0;
+  runtime::Client client = host.engine->client();
+  for (const auto& w : handles) {
+    if (w.workflow_id.empty() || !client.GetResult(w, std::chrono::seconds(60)).ok()) {
+      ++lost;
+      continue;
+    }
+    auto history = client.FetchHistory(w);
+    if (!history.ok()) {
+      ++lost;
+      continue;
+    }
+    int fires = 0;
+    bool after_fire = false;
+    for (const auto& e : history->events()) {
+      namespace enums = temporal::api::enums::v1;
+      const double late = Millis(runtime::TimeOf(e.event_time()) - deadline);
+      if (e.event_type() == enums::EVENT_TYPE_TIMER_FIRED) {
+        ++fires;
+        fire_ms.push_back(late);
+        after_fire = true;
+      } else if (after_fire && e.event_type() == enums::EVENT_TYPE_WORKFLOW_TASK_STARTED) {
+        resume_ms.push_back(late);
+        after_fire = false;
+      }
+    }
+    (fires == 1 ? fired : fires == 0 ? lost : doubled) += 1;
+  }
+  std::cout << Json{{"p50_ms", Percentile(fire_ms, 0.5)},
+                    {"p99_ms", Percentile(fire_ms, 0.99)},
+                    {"resume_p50_ms", Percentile(resume_ms, 0.5)},
+                    {"resume_p99_ms", Percentile(resume_ms, 0.99)},
+                    {"fired", fired},
+                    {"lost", lost},
+                    {"doubled", doubled},
+                    {"started_before_deadline", started_in_time}}
+                   .dump()
+            << std::endl;
+  return lost == 0 && doubled == 0 && started_in_time ? 0 : 1;
+}
+
+int Populate(const Flags& f) {
+  Host host(f, false);
+  std::atomic<int> next{0}, failures{0};
+  std::vector<std::thread> starters;
+  for (int t = 0; t < 32; ++t) {
+    starters.emplace_back([&] {
+      runtime::Client client = host.engine->client();
+      for (int i = next++; i < f.open; i = next++) {
+        auto w = client.StartWorkflow("steps", 1,
+                                      {.id = "open-" + std::to_string(i), .task_queue = kQueue});
+        if (!w.ok()) failures.fetch_add(1);
+      }
+    });
+  }
+  for (auto& t : starters) t.join();
+  std::cout << Json{{"open", f.open - failures.load()}}.dump() << std::endl;
+  return failures.load() == 0 ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace endure::bench
+
+int main(int argc, char** argv) {
+  using namespace endure::bench;
+  CLI::App app("Endure embedded, driven for bench/compare");
+  app.require_subcommand(1);
+  Flags f;
+  int exit_code = 0;
+  auto add = [&](const char* name, const char* what, auto run) {
+    auto* cmd = app.add_subcommand(name, what);
+    cmd->add_option("--db", f.db, "Database file (created if absent)");
+    cmd->add_option("--steps", f.steps, "Activities per workflow")->check(CLI::Range(0, 100000));
+    cmd->add_option("--pollers", f.pollers, "Worker pollers of each kind")
+        ->check(CLI::Range(1, 256));
+    cmd->add_option("--synchronous", f.synchronous,
+                    "SQLite's synchronous: full (every acknowledged write survives a power loss) "
+                    "or normal (survives a crash of the process)")
+        ->check(CLI::IsMember({"full", "normal"}));
+    cmd->callback([&, run] { exit_code = run(f); });
+    return cmd;
+  };
+  add("latency", "Sequential workflows, one client", Latency)
+      ->add_option("--count", f.count, "Workflows measured")
+      ->check(CLI::Range(1, 1000000));
+  auto* tput = add("throughput", "Concurrent clients for a while", Throughput);
+  tput->add_option("--clients", f.clients, "Concurrent clients")->check(CLI::Range(1, 4096));
+  tput->add_option("--seconds", f.seconds, "How long")->check(CLI::Range(0.1, 3600.0));
+  auto* timers = add("timers", "Workflows sleeping until one instant", Timers);
+  timers->add_option("--count", f.count, "Workflows")->check(CLI::Range(1, 1000000));
+  timers->add_option("--delay-ms", f.delay_ms, "From now to the instant")
+      ->check(CLI::Range(100, 3600000));
+  add("populate", "Open workflows left waiting", Populate)
+      ->add_option("--open", f.open, "Workflows")
+      ->check(CLI::Range(1, 10000000));
+  CLI11_PARSE(app, argc, argv);
+  return exit_code;
+}
