@@ -23,8 +23,7 @@ Status ReplayHistory(const WorkflowFunction& workflow,
   info.workflow_type = started.workflow_type().name();
   info.task_queue = started.task_queue().name();
   WorkflowRun run(workflow, info);
-  std::vector<HistoryEvent> events(history.events().begin(), history.events().end());
-  auto commands = run.ApplyEvents(events);
+  auto commands = run.ApplyEvents(history.events());
   if (!commands.ok()) return commands.status();
   // A history that ends mid-task has its last activation's commands still to come.
   const auto last = history.events(history.events_size() - 1).event_type();

@@ -51,12 +51,11 @@ void WorkflowRun::CancelAll() {
 }
 
 Result<std::vector<Command>> WorkflowRun::ApplyEvents(
-    const std::vector<HistoryEvent>& events,
-    const std::vector<temporal::api::protocol::v1::Message>& updates) {
+    HistoryEvents events, const std::vector<temporal::api::protocol::v1::Message>& updates) {
   // Patch markers are known up front, as Temporal's SDKs know them: patched() asks whether
   // history has the marker, not whether it has been reached.
-  for (const HistoryEvent& e : events) {
-    if (e.event_type() == enums::EVENT_TYPE_MARKER_RECORDED) NoteMarker(e);
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (events[i].event_type() == enums::EVENT_TYPE_MARKER_RECORDED) NoteMarker(events[i]);
   }
   activation_commands_.clear();
   bool activated_last = false;

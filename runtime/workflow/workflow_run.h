@@ -55,6 +55,25 @@ struct LocalActivityOutcome {
   bool non_retryable = false;
 };
 
+// The events ApplyEvents takes, without copying them: a vector's (what a worker gathers from a
+// task and its pages) or a History's own (what the replayer is given).
+class HistoryEvents {
+ public:
+  HistoryEvents(const std::vector<HistoryEvent>& events)  // NOLINT: converts on purpose.
+      : contiguous_(events.data()), size_(events.size()) {}
+  HistoryEvents(const google::protobuf::RepeatedPtrField<HistoryEvent>& events)  // NOLINT
+      : pointers_(events.data()), size_(static_cast<size_t>(events.size())) {}
+  const HistoryEvent& operator[](size_t i) const {
+    return contiguous_ != nullptr ? contiguous_[i] : *pointers_[i];
+  }
+  size_t size() const { return size_; }
+
+ private:
+  const HistoryEvent* contiguous_ = nullptr;
+  const HistoryEvent* const* pointers_ = nullptr;
+  size_t size_ = 0;
+};
+
 class WorkflowRun {
  public:
   WorkflowRun(WorkflowFunction function, WorkflowInfo info);
@@ -68,8 +87,7 @@ class WorkflowRun {
   // Temporal failure (kInternal). `updates` are the update requests the task carries (its
   // protocol messages); the answers to them come from TakeMessages().
   Result<std::vector<Command>> ApplyEvents(
-      const std::vector<HistoryEvent>& events,
-      const std::vector<temporal::api::protocol::v1::Message>& updates = {});
+      HistoryEvents events, const std::vector<temporal::api::protocol::v1::Message>& updates = {});
 
   // The protocol messages (update acceptances, rejections, responses) of the last activation,
   // to send with its commands.
@@ -134,7 +152,7 @@ class WorkflowRun {
   bool DispatchUpdates();
   void RejectUnhandledUpdates();
   // The updates a replayed workflow task accepted, found ahead in history.
-  void UpdatesAcceptedAfter(const std::vector<HistoryEvent>& events, size_t started_index);
+  void UpdatesAcceptedAfter(HistoryEvents events, size_t started_index);
   bool CheckConditions();
   Status FinishIfDone();
 

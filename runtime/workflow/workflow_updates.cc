@@ -52,8 +52,7 @@ void WorkflowRun::Reject(const PendingUpdate& pending,
   messages_.push_back(UpdateMessage(pending.request.meta().update_id(), "reject", rejection));
 }
 
-void WorkflowRun::UpdatesAcceptedAfter(const std::vector<HistoryEvent>& events,
-                                       size_t started_index) {
+void WorkflowRun::UpdatesAcceptedAfter(HistoryEvents events, size_t started_index) {
   // The task's own events follow its WorkflowTaskCompleted until something else happens.
   for (size_t j = started_index + 2; j < events.size(); ++j) {
     const HistoryEvent& e = events[j];
