@@ -75,7 +75,8 @@ void HistoryEngine::WithRun(const storage::NamespaceRecord& ns, const RunId& run
       return op(lease.status());
     }
     const MutableState& s = (*lease)->state();
-    if (s.namespace_id() != ns_id.value() || (!workflow_id.empty() && s.workflow_id() != workflow_id)) {
+    if (s.namespace_id() != ns_id.value() ||
+        (!workflow_id.empty() && s.workflow_id() != workflow_id)) {
       return op(NotFound("workflow not found for ID: " + workflow_id));
     }
     op(std::move(lease));
@@ -105,7 +106,8 @@ Status HistoryEngine::DropOrRequeue(const storage::TaskRow& task, const Status& 
   return load_error;
 }
 
-void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation, std::function<void(Status)> done) {
+void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation,
+                           std::function<void(Status)> done) {
   lease->MarkDirty();
   const int64_t version = lease->db_version();
   storage::Transition transition = mutation.Finish(version);
@@ -120,10 +122,9 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation, std::function<
   std::vector<RunMutation::LinkedRun> linked = std::move(mutation.linked_runs());
   Submit(
       std::move(transition),
-      [this, lease = std::move(lease), version, tasks = std::move(tasks), events = std::move(events),
-       linked = std::move(linked),
-       fire_times = std::move(fire_times), run_id, new_events,
-       done = std::move(done)](Result<storage::Committed> committed) mutable {
+      [this, lease = std::move(lease), version, tasks = std::move(tasks),
+       events = std::move(events), linked = std::move(linked), fire_times = std::move(fire_times),
+       run_id, new_events, done = std::move(done)](Result<storage::Committed> committed) mutable {
         if (!committed.ok()) {
           done(committed.status());  // The lease is dirty: the run reloads from the store.
           return;
@@ -141,10 +142,12 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation, std::function<
         done(Status::Ok());
         DispatchQueryTasksIfIdle(lease->state());
         AbortUpdatesIfClosed(lease->state());
+        const bool closed =
+            lease->state().status() != temporal::api::enums::v1::WORKFLOW_EXECUTION_STATUS_RUNNING;
         lease.reset();  // The run's next operation may start before matching hands out tasks.
         if (!tasks.empty()) options_.matching->AddTasks(tasks);
         for (TimePoint t : fire_times) timers_->Armed(t);
-        if (new_events) NotifyHistoryWatchers(run_id);
+        if (new_events) NotifyHistoryWatchers(run_id, closed);
       });
 }
 
@@ -155,15 +158,16 @@ void HistoryEngine::AbortUpdatesIfClosed(const MutableState& s) {
     return;
   }
   // After continue-as-new the caller may retry against the new run.
-  updates_.Abort(run, s.status() == temporal::api::enums::v1::WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW
-                          ? Unavailable("workflow continued as new; retry the update")
-                          : NotFound("workflow execution already completed"));
+  updates_.Abort(run,
+                 s.status() == temporal::api::enums::v1::WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW
+                     ? Unavailable("workflow continued as new; retry the update")
+                     : NotFound("workflow execution already completed"));
 }
 
 void HistoryEngine::RenderVisibility(storage::Transition& t) {
   if (t.visibility && options_.search_attributes != nullptr) {
-    t.visibility->search_attributes_json =
-        options_.search_attributes->Json(t.visibility->namespace_id, t.visibility->search_attributes);
+    t.visibility->search_attributes_json = options_.search_attributes->Json(
+        t.visibility->namespace_id, t.visibility->search_attributes);
   }
   for (auto& linked : t.linked) RenderVisibility(linked);
 }
@@ -185,9 +189,9 @@ Result<MutableState> HistoryEngine::CachedStateForTesting(const RunId& run_id) {
 
 Result<MutableState> HistoryEngine::RebuildStateForTesting(const RunId& run_id) {
   ENDURE_ASSIGN_OR_RETURN(auto record, options_.store->GetExecution(run_id));
-  ENDURE_ASSIGN_OR_RETURN(auto events, options_.store->ReadHistory(
-                                           run_id, 1, record.next_event_id,
-                                           std::numeric_limits<size_t>::max()));
+  ENDURE_ASSIGN_OR_RETURN(auto events,
+                          options_.store->ReadHistory(run_id, 1, record.next_event_id,
+                                                      std::numeric_limits<size_t>::max()));
   PendingState pending;
   if (!pending.ParseFromString(record.state)) return DataLoss("corrupt execution row");
   return Rebuild(record.namespace_id.value(), record.workflow_id.value(), record.run_id.value(),

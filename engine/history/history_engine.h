@@ -25,13 +25,13 @@
 #include <optional>
 
 #include "engine/common/alarm_clock.h"
-#include "engine/history/run_cache.h"
 #include "engine/history/durations.h"
 #include "engine/history/query_registry.h"
+#include "engine/history/run_cache.h"
 #include "engine/history/run_mutation.h"
-#include "engine/history/update_registry.h"
 #include "engine/history/task_token.h"
 #include "engine/history/timer_queue.h"
+#include "engine/history/update_registry.h"
 #include "engine/matching/matching.h"
 #include "engine/namespaces/namespace_registry.h"
 #include "engine/visibility/search_attributes.h"
@@ -61,8 +61,8 @@ struct HistoryOptions {
   // manual clock).
   bool timer_thread = true;
   std::chrono::milliseconds history_long_poll = std::chrono::seconds(20);
-  int64_t history_page_size = 256;      // Events per page when the request names no size.
-  int64_t blob_size_limit = 2 << 20;    // Bytes per payload field.
+  int64_t history_page_size = 256;    // Events per page when the request names no size.
+  int64_t blob_size_limit = 2 << 20;  // Bytes per payload field.
   int64_t suggest_continue_as_new_events = 4096;
   int64_t suggest_continue_as_new_bytes = 4 << 20;
 };
@@ -217,7 +217,6 @@ class HistoryEngine {
     temporal::api::common::v1::WorkflowExecution root;
   };
 
-
   // Starting runs (start_workflow.cc): a new run, with the signal of a signal-with-start written
   // right after WorkflowExecutionStarted; and what a start does when the id is taken by a
   // running workflow (its WorkflowIdConflictPolicy).
@@ -259,8 +258,7 @@ class HistoryEngine {
   // *state is the retry state to write into the closing event either way.
   std::optional<RunStart> RetryOfRun(const MutableState& s,
                                      const temporal::api::failure::v1::Failure& failure,
-                                     TimePoint now,
-                                     temporal::api::enums::v1::RetryState* state);
+                                     TimePoint now, temporal::api::enums::v1::RetryState* state);
 
   // The next run of a cron workflow that closed with `result` or `failure`, if it has a schedule.
   std::optional<RunStart> CronSuccessor(const MutableState& s, TimePoint now,
@@ -274,8 +272,7 @@ class HistoryEngine {
                 std::optional<ParentRef> parent = std::nullopt);
   void OnConflict(const storage::NamespaceRecord& ns,
                   const wsv1::StartWorkflowExecutionRequest& request,
-                  std::optional<StartSignal> signal,
-                  const storage::CurrentExecutionRecord& current,
+                  std::optional<StartSignal> signal, const storage::CurrentExecutionRecord& current,
                   Callback<wsv1::StartWorkflowExecutionResponse> done);
 
   // Resolves the run a request names: the given run, or the workflow's current run.
@@ -300,8 +297,7 @@ class HistoryEngine {
   // the timer queue, then calls done (with the lease still held).
   void Commit(LeasePtr lease, RunMutation& mutation, std::function<void(Status)> done);
   // Submits a transition to the store, counted until its callback has run (Shutdown waits).
-  void Submit(storage::Transition transition,
-              std::function<void(Result<storage::Committed>)> done);
+  void Submit(storage::Transition transition, std::function<void(Result<storage::Committed>)> done);
   // Fills in the visibility row's JSON of search attributes, if the transition writes one.
   void RenderVisibility(storage::Transition& t);
   // Deletes the rows of tasks found obsolete.
@@ -353,8 +349,7 @@ class HistoryEngine {
       RunMutation& m, const wsv1::RespondWorkflowTaskCompletedRequest& request,
       UpdateEffects* effects);
   std::optional<CommandFailure> ApplyUpdateMessage(
-      RunMutation& m, const temporal::api::protocol::v1::Message& message,
-      UpdateEffects* effects);
+      RunMutation& m, const temporal::api::protocol::v1::Message& message, UpdateEffects* effects);
   void FailWorkflowTask(RunMutation& m, temporal::api::enums::v1::WorkflowTaskFailedCause cause,
                         const temporal::api::failure::v1::Failure& failure,
                         const std::string& identity,
@@ -386,7 +381,6 @@ class HistoryEngine {
                          std::function<Status(RunMutation&, int64_t scheduled_event_id)> apply,
                          Callback<bool> done);
 
-
   // Sends the run's waiting queries as legacy query tasks when no workflow task will carry them.
   void DispatchQueryTasksIfIdle(const MutableState& s);
   // A query task row of the run on `queue` (no id or payload yet).
@@ -397,8 +391,9 @@ class HistoryEngine {
   void FireWorkflowTaskTimeout(RunMutation& m, const endure::history::ArmedTimer& timer);
   void FireActivityTimeout(RunMutation& m, const endure::history::ArmedTimer& timer);
 
-  // Long polls on history (history_reads.cc): called after every commit of a run.
-  void NotifyHistoryWatchers(const RunId& run_id);
+  // Long polls on history (history_reads.cc): called after every commit of a run. Polls that
+  // wait for the close event alone (a client waiting for a result) wake only once `closed`.
+  void NotifyHistoryWatchers(const RunId& run_id, bool closed = true);
 
   HistoryOptions options_;
   RunCache runs_;

@@ -14,17 +14,24 @@ using endure::history::HistoryPageToken;
 
 struct HistoryEngine::Watcher {
   std::atomic<bool> fired{false};
+  bool close_only = false;
   AlarmClock::Id alarm = 0;
   std::function<void()> wake;
 };
 
-void HistoryEngine::NotifyHistoryWatchers(const RunId& run_id) {
+void HistoryEngine::NotifyHistoryWatchers(const RunId& run_id, bool closed) {
   std::vector<std::shared_ptr<Watcher>> woken;
   {
     std::lock_guard lock(watchers_mu_);
     auto [begin, end] = watchers_.equal_range(run_id);
-    for (auto it = begin; it != end; ++it) woken.push_back(it->second);
-    watchers_.erase(begin, end);
+    for (auto it = begin; it != end;) {
+      if (it->second->close_only && !closed) {
+        ++it;  // Nothing it waits for: it would read the run only to wait again.
+        continue;
+      }
+      woken.push_back(it->second);
+      it = watchers_.erase(it);
+    }
   }
   for (auto& w : woken) {
     if (w->fired.exchange(true)) continue;
@@ -53,8 +60,8 @@ void HistoryEngine::GetHistory(const storage::NamespaceRecord& ns,
   }
   const bool close_only =
       request.history_event_filter_type() == enums::HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT;
-  const int64_t page = request.maximum_page_size() > 0 ? request.maximum_page_size()
-                                                       : options_.history_page_size;
+  const int64_t page =
+      request.maximum_page_size() > 0 ? request.maximum_page_size() : options_.history_page_size;
   const auto expiry = std::min(deadline, AlarmClock::Clock::now() + options_.history_long_poll);
   const std::string workflow_id = request.execution().workflow_id();
   const bool wait = request.wait_new_event();
@@ -62,11 +69,12 @@ void HistoryEngine::GetHistory(const storage::NamespaceRecord& ns,
   // One attempt to answer; when there is nothing yet and the caller waits, it runs again once
   // the run's history grows (or answers empty at expiry).
   auto attempt = std::make_shared<std::function<void(bool)>>();
-  *attempt = [this, ns_id = ns.id, run_id, token, has_token, close_only, page, expiry,
-              workflow_id, wait, done = std::move(done),
+  *attempt = [this, ns_id = ns.id, run_id, token, has_token, close_only, page, expiry, workflow_id,
+              wait, done = std::move(done),
               weak = std::weak_ptr<std::function<void(bool)>>(attempt)](bool expired) {
     auto record = options_.store->GetExecution(run_id);
-    if (!record.ok() || record->namespace_id != ns_id || record->workflow_id.value() != workflow_id) {
+    if (!record.ok() || record->namespace_id != ns_id ||
+        record->workflow_id.value() != workflow_id) {
       if (record.ok() || record.status().code() == StatusCode::kNotFound) {
         return done(NotFound("workflow not found for ID: " + workflow_id));
       }
@@ -97,6 +105,7 @@ void HistoryEngine::GetHistory(const storage::NamespaceRecord& ns,
       auto self = weak.lock();
       if (!self) return;
       auto watcher = std::make_shared<Watcher>();
+      watcher->close_only = close_only;
       watcher->wake = [self] { (*self)(false); };
       {
         std::lock_guard lock(watchers_mu_);
@@ -118,14 +127,15 @@ void HistoryEngine::GetHistory(const storage::NamespaceRecord& ns,
       });
       // A commit between the read above and the registration would have found no watcher.
       auto again = options_.store->GetExecution(run_id);
-      if (again.ok() && (again->next_event_id != record->next_event_id || again->status != record->status)) {
+      if (again.ok() &&
+          (again->next_event_id != record->next_event_id || again->status != record->status)) {
         NotifyHistoryWatchers(run_id);
       }
       return;
     }
     if (close_only) {
-      auto last = options_.store->ReadHistory(run_id, record->next_event_id - 1,
-                                              record->next_event_id, 1);
+      auto last =
+          options_.store->ReadHistory(run_id, record->next_event_id - 1, record->next_event_id, 1);
       if (!last.ok()) return done(last.status());
       for (auto& e : *last) *r.mutable_history()->add_events() = std::move(e);
       return done(std::move(r));
@@ -170,8 +180,8 @@ void HistoryEngine::GetHistoryReverse(
     }
     end = token->next_event_id();
   }
-  const int64_t page = request.maximum_page_size() > 0 ? request.maximum_page_size()
-                                                       : options_.history_page_size;
+  const int64_t page =
+      request.maximum_page_size() > 0 ? request.maximum_page_size() : options_.history_page_size;
   const int64_t first = std::max<int64_t>(1, end - page);
   auto events = options_.store->ReadHistory(*run_id, first, end, static_cast<size_t>(page));
   if (!events.ok()) return done(events.status());
