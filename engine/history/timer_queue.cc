@@ -5,7 +5,7 @@
 namespace endure::engine::history {
 namespace {
 
-constexpr size_t kBatch = 1000;
+constexpr size_t kBatch = 10000;
 
 }  // namespace
 
