@@ -12,6 +12,7 @@
 #include "runtime/worker/worker.h"
 #include "runtime/workflow/workflow_run.h"
 #include "temporal/api/enums/v1/event_type.pb.h"
+#include "tests/runtime/test_backend.h"
 #include "tests/storage/store_test_util.h"
 
 namespace endure::runtime {
@@ -74,12 +75,11 @@ Task<Json> Concurrent(WorkflowContext& ctx, Json) {
 class LocalActivityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto engine = Engine::Open({.db_path = dir_.File("endure.db")});
-    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
-    engine_ = std::move(*engine);
-    client_ = std::make_unique<Client>(engine_->client());
+    Status opened = backend_.Open(dir_.File("endure.db"), /*remote=*/false);
+    ASSERT_TRUE(opened.ok()) << opened.ToString();
+    client_ = std::make_unique<Client>(backend_.client());
     worker_ = std::make_unique<Worker>(
-        engine_->service().get(), WorkerOptions{.task_queue = "local", .max_cached_workflows = 0});
+        backend_.service().get(), WorkerOptions{.task_queue = "local", .max_cached_workflows = 0});
     worker_->RegisterWorkflow("LocalSteps", LocalSteps);
     worker_->RegisterWorkflow("Retried", Retried);
     worker_->RegisterWorkflow("FailsForGood", FailsForGood);
@@ -102,7 +102,7 @@ class LocalActivityTest : public ::testing::Test {
   }
   void TearDown() override {
     worker_.reset();
-    engine_->Shutdown();
+    backend_.Close();
   }
 
   WorkflowHandle Start(const std::string& type, const std::string& id, const Json& input) {
@@ -118,7 +118,7 @@ class LocalActivityTest : public ::testing::Test {
   }
 
   storage::testing::TempDir dir_;
-  std::unique_ptr<Engine> engine_;
+  test_support::TestBackend backend_;
   std::unique_ptr<Client> client_;
   std::unique_ptr<Worker> worker_;
 };

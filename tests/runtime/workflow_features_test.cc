@@ -12,6 +12,7 @@
 #include "runtime/worker/worker.h"
 #include "runtime/workflow/workflow_run.h"
 #include "temporal/api/enums/v1/event_type.pb.h"
+#include "tests/runtime/test_backend.h"
 #include "tests/storage/store_test_util.h"
 
 namespace endure::runtime {
@@ -154,12 +155,11 @@ Task<Json> Accumulator(WorkflowContext& ctx, Json) {
 class WorkflowFeaturesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto engine = Engine::Open({.db_path = dir_.File("endure.db")});
-    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
-    engine_ = std::move(*engine);
-    client_ = std::make_unique<Client>(engine_->client());
+    Status opened = backend_.Open(dir_.File("endure.db"), /*remote=*/false);
+    ASSERT_TRUE(opened.ok()) << opened.ToString();
+    client_ = std::make_unique<Client>(backend_.client());
     worker_ =
-        std::make_unique<Worker>(engine_->service().get(), WorkerOptions{.task_queue = "features"});
+        std::make_unique<Worker>(backend_.service().get(), WorkerOptions{.task_queue = "features"});
     for (const auto& [name, fn] :
          std::vector<std::pair<std::string, WorkflowFunction>>{{"Counter", Counter},
                                                                {"Unpatched", Unpatched},
@@ -180,7 +180,7 @@ class WorkflowFeaturesTest : public ::testing::Test {
   }
   void TearDown() override {
     worker_.reset();
-    engine_->Shutdown();
+    backend_.Close();
   }
 
   WorkflowHandle Start(const std::string& type, const std::string& id, const Json& input) {
@@ -199,7 +199,7 @@ class WorkflowFeaturesTest : public ::testing::Test {
   }
 
   storage::testing::TempDir dir_;
-  std::unique_ptr<Engine> engine_;
+  test_support::TestBackend backend_;
   std::unique_ptr<Client> client_;
   std::unique_ptr<Worker> worker_;
 };
@@ -332,7 +332,7 @@ TEST_F(WorkflowFeaturesTest, UpsertsSearchAttributesVisibleToLists) {
   add.set_namespace_("default");
   (*add.mutable_search_attributes())["Project"] =
       temporal::api::enums::v1::INDEXED_VALUE_TYPE_KEYWORD;
-  ASSERT_TRUE(engine_->frontend()->AddSearchAttributes(add).ok());
+  ASSERT_TRUE(backend_.engine()->frontend()->AddSearchAttributes(add).ok());
   const auto w = Start("Tagger", "tagger", nullptr);
   ASSERT_TRUE(client_->GetResult(w).ok());
   auto listed = client_->List("Project = 'jarvis'");

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <memory>
 
-#include "engine/server/dev_server.h"
 #include "runtime/client/client.h"
 #include "runtime/client/service.h"
 #include "runtime/engine.h"
@@ -15,6 +14,7 @@
 #include "runtime/replay/replayer.h"
 #include "runtime/worker/worker.h"
 #include "runtime/workflow/workflow_run.h"
+#include "tests/runtime/test_backend.h"
 #include "tests/storage/store_test_util.h"
 
 namespace endure::runtime {
@@ -64,30 +64,16 @@ class WorkflowTest : public ::testing::TestWithParam<bool> {
   bool remote() const { return GetParam(); }
 
   void SetUp() override {
-    if (remote()) {
-      engine::server::DevServerOptions options;
-      options.db_filename = dir_.File("endure.db");
-      options.port = 0;
-      options.http_port = -1;
-      auto server = engine::server::DevServer::Start(options);
-      ASSERT_TRUE(server.ok()) << server.status().ToString();
-      server_ = std::move(*server);
-      service_ =
-          std::shared_ptr<Service>(RemoteService("127.0.0.1:" + std::to_string(server_->port())));
-    } else {
-      auto engine = Engine::Open({.db_path = dir_.File("endure.db")});
-      ASSERT_TRUE(engine.ok()) << engine.status().ToString();
-      engine_ = std::move(*engine);
-      service_ = engine_->service();
-    }
-    client_ = std::make_unique<Client>(service_, "default");
+    Status opened = backend_.Open(dir_.File("endure.db"), remote());
+    ASSERT_TRUE(opened.ok()) << opened.ToString();
+    service_ = backend_.service();
+    client_ = std::make_unique<Client>(backend_.client());
   }
   void TearDown() override {
     worker_.reset();
     client_.reset();
     service_.reset();
-    if (server_) server_->Shutdown();
-    if (engine_) engine_->Shutdown();
+    backend_.Close();
   }
 
   void StartWorker(size_t cache) {
@@ -121,8 +107,7 @@ class WorkflowTest : public ::testing::TestWithParam<bool> {
   }
 
   storage::testing::TempDir dir_;
-  std::unique_ptr<engine::server::DevServer> server_;
-  std::unique_ptr<Engine> engine_;
+  test_support::TestBackend backend_;
   std::shared_ptr<Service> service_;
   std::unique_ptr<Client> client_;
   std::unique_ptr<Worker> worker_;

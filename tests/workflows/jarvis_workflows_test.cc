@@ -10,11 +10,11 @@
 #include <sstream>
 
 #include "activities/registry.h"
-#include "engine/server/dev_server.h"
 #include "runtime/client/client.h"
 #include "runtime/engine.h"
 #include "runtime/replay/replayer.h"
 #include "runtime/worker/worker.h"
+#include "tests/runtime/test_backend.h"
 #include "tests/storage/store_test_util.h"
 #include "workflows/jarvis_workflows.h"
 
@@ -41,23 +41,10 @@ std::string Read(const fs::path& path) {
 class JarvisWorkflowsTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
-    if (GetParam()) {
-      engine::server::DevServerOptions options;
-      options.db_filename = dir_.File("endure.db");
-      options.port = 0;
-      options.http_port = -1;
-      auto server = engine::server::DevServer::Start(options);
-      ASSERT_TRUE(server.ok()) << server.status().ToString();
-      server_ = std::move(*server);
-      service_ = std::shared_ptr<runtime::Service>(
-          runtime::RemoteService("127.0.0.1:" + std::to_string(server_->port())));
-    } else {
-      auto engine = runtime::Engine::Open({.db_path = dir_.File("endure.db")});
-      ASSERT_TRUE(engine.ok()) << engine.status().ToString();
-      engine_ = std::move(*engine);
-      service_ = engine_->service();
-    }
-    client_ = std::make_unique<Client>(service_, "default");
+    Status opened = backend_.Open(dir_.File("endure.db"), GetParam());
+    ASSERT_TRUE(opened.ok()) << opened.ToString();
+    service_ = backend_.service();
+    client_ = std::make_unique<Client>(backend_.client());
     worker_ = std::make_unique<runtime::Worker>(
         service_.get(), runtime::WorkerOptions{.task_queue = kJarvisTaskQueue});
     for (auto& [name, fn] : JarvisWorkflows()) worker_->RegisterWorkflow(name, fn);
@@ -73,8 +60,7 @@ class JarvisWorkflowsTest : public ::testing::TestWithParam<bool> {
     worker_.reset();
     client_.reset();
     service_.reset();
-    if (server_) server_->Shutdown();
-    if (engine_) engine_->Shutdown();
+    backend_.Close();
   }
 
   WorkflowHandle Start(const std::string& type, const std::string& id, const runtime::Json& in) {
@@ -108,8 +94,7 @@ class JarvisWorkflowsTest : public ::testing::TestWithParam<bool> {
   }
 
   storage::testing::TempDir dir_;
-  std::unique_ptr<engine::server::DevServer> server_;
-  std::unique_ptr<runtime::Engine> engine_;
+  runtime::test_support::TestBackend backend_;
   std::shared_ptr<runtime::Service> service_;
   std::unique_ptr<Client> client_;
   std::unique_ptr<runtime::Worker> worker_;
