@@ -39,7 +39,7 @@ struct Flags {
   double seconds = 5;
   int delay_ms = 5000;
   int open = 1000;
-  int pollers = 4;
+  int pollers = 16;
   std::string synchronous = "full";
 };
 

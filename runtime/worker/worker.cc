@@ -55,7 +55,8 @@ Status Worker::Start() {
     for (int i = 0; i < options_.workflow_pollers; ++i) {
       pollers.push_back([this] { PollWorkflowTasks(options_.task_queue); });
     }
-    if (options_.max_cached_workflows > 0) {
+    // Most tasks of a cached run come through the sticky queue: it gets as many pollers.
+    for (int i = 0; options_.max_cached_workflows > 0 && i < options_.workflow_pollers; ++i) {
       pollers.push_back([this] { PollWorkflowTasks(sticky_queue_); });
     }
   }
