@@ -1,5 +1,7 @@
 #include "runtime/client/client.h"
+
 #include "runtime/proto_time.h"
+#include "runtime/workflow/retry_policy.h"
 #include "storage/base/uuid.h"
 #include "storage/visibility/visibility_query.h"
 
@@ -42,18 +44,7 @@ void FillStart(Request& r, const std::string& ns, const std::string& type, const
   }
   if (o.run_timeout.count() > 0) SetDuration(r.mutable_workflow_run_timeout(), o.run_timeout);
   if (o.task_timeout.count() > 0) SetDuration(r.mutable_workflow_task_timeout(), o.task_timeout);
-  if (o.retry_policy) {
-    auto* p = r.mutable_retry_policy();
-    SetDuration(p->mutable_initial_interval(), o.retry_policy->initial_interval);
-    p->set_backoff_coefficient(o.retry_policy->backoff_coefficient);
-    if (o.retry_policy->maximum_interval.count() > 0) {
-      SetDuration(p->mutable_maximum_interval(), o.retry_policy->maximum_interval);
-    }
-    p->set_maximum_attempts(o.retry_policy->maximum_attempts);
-    for (const auto& t : o.retry_policy->non_retryable_error_types) {
-      p->add_non_retryable_error_types(t);
-    }
-  }
+  if (o.retry_policy) *r.mutable_retry_policy() = ToProto(*o.retry_policy);
   r.set_workflow_id_reuse_policy(o.id_reuse_policy);
   r.set_workflow_id_conflict_policy(o.id_conflict_policy);
   for (const auto& [key, value] : o.memo.items()) {

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <thread>
 
+#include "runtime/failure.h"
 #include "runtime/payloads.h"
 #include "runtime/proto_time.h"
 #include "runtime/worker/worker.h"
@@ -136,13 +137,7 @@ void Worker::HandleActivityTask(const wsv1::PollActivityTaskQueueResponse& task)
     r.set_namespace_(ns);
     r.set_task_token(task.task_token());
     r.set_identity(options_.identity);
-    auto* failure = r.mutable_failure();
-    failure->set_message(message);
-    failure->set_source("EndureCpp");
-    auto* info = failure->mutable_application_failure_info();
-    info->set_type(type);
-    info->set_non_retryable(non_retryable);
-    if (!details.is_null()) *info->mutable_details() = ToPayloads(details);
+    *r.mutable_failure() = ApplicationFailure(message, type, non_retryable, details);
     (void)service_->RespondActivityTaskFailed(r);
   };
   auto function = activities_.find(task.activity_type().name());

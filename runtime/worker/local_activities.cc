@@ -1,12 +1,15 @@
 // The worker's side of local activities: each runs here, on the thread handling the workflow
 // task, retried by its policy with the backoff slept in between, all within its
 // schedule-to-close timeout, and its outcome goes back to the run as a marker.
-#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <thread>
 
+#include "engine/history/retry.h"
+#include "engine/history/timeouts.h"
+#include "runtime/failure.h"
 #include "runtime/worker/worker.h"
+#include "runtime/workflow/retry_policy.h"
 #include "runtime/workflow/workflow_run.h"
 
 namespace endure::runtime {
@@ -41,14 +44,6 @@ class LocalContext final : public ActivityContext {
   std::optional<Json> details_;
 };
 
-std::chrono::milliseconds Backoff(const RetryPolicy& policy, int attempt) {
-  double ms = static_cast<double>(policy.initial_interval.count());
-  for (int i = 1; i < attempt; ++i) ms *= policy.backoff_coefficient;
-  const auto cap =
-      policy.maximum_interval.count() > 0 ? policy.maximum_interval : policy.initial_interval * 100;
-  return std::min(std::chrono::milliseconds(static_cast<int64_t>(ms)), cap);
-}
-
 }  // namespace
 
 LocalActivityOutcome Worker::RunLocalActivity(const wsv1::PollWorkflowTaskQueueResponse& task,
@@ -69,9 +64,15 @@ LocalActivityOutcome Worker::RunLocalActivity(const wsv1::PollWorkflowTaskQueueR
                          : kDefaultScheduleToClose;
   const auto per_attempt =
       options.start_to_close_timeout.count() > 0 ? options.start_to_close_timeout : total;
-  const RetryPolicy policy = options.retry_policy.value_or(RetryPolicy{});
+  // Temporal's retry rules, as the engine applies them to activity tasks.
+  auto policy = ToProto(options.retry_policy.value_or(RetryPolicy{}));
+  if (Status valid = engine::history::NormalizeRetryPolicy(&policy); !valid.ok()) {
+    outcome.failure_message = valid.message();
+    outcome.failure_type = "InvalidRetryPolicy";
+    outcome.non_retryable = true;
+    return outcome;
+  }
   const auto scheduled = std::chrono::system_clock::now();
-  const auto deadline = Clock::now() + total;
 
   ActivityInfo info;
   info.namespace_name = options_.namespace_name;
@@ -90,7 +91,7 @@ LocalActivityOutcome Worker::RunLocalActivity(const wsv1::PollWorkflowTaskQueueR
     info.deadline = info.started_time + per_attempt;
     LocalContext context(info, stopping_);
     const auto started = Clock::now();
-    bool retryable = true;
+    bool non_retryable = false;
     try {
       Json result = function->second(context, request.input);
       if (Clock::now() - started <= per_attempt) {
@@ -103,22 +104,21 @@ LocalActivityOutcome Worker::RunLocalActivity(const wsv1::PollWorkflowTaskQueueR
     } catch (const ApplicationError& e) {
       outcome.failure_message = e.what();
       outcome.failure_type = e.type();
-      retryable = !e.non_retryable();
+      non_retryable = e.non_retryable();
     } catch (const std::exception& e) {
       outcome.failure_message = e.what();
       outcome.failure_type = "std::exception";
     }
-    const auto& never = policy.non_retryable_error_types;
-    if (std::find(never.begin(), never.end(), outcome.failure_type) != never.end()) {
-      retryable = false;
-    }
-    const bool attempts_left = policy.maximum_attempts == 0 || attempt < policy.maximum_attempts;
-    const auto backoff = Backoff(policy, attempt);
-    if (!retryable || !attempts_left || Clock::now() + backoff >= deadline || stopping_) {
-      outcome.non_retryable = !retryable;
+    const auto decision = engine::history::DecideRetry(
+        policy, attempt,
+        ApplicationFailure(outcome.failure_message, outcome.failure_type, non_retryable),
+        std::chrono::system_clock::now(), scheduled, total);
+    if (!decision.retry || stopping_) {
+      outcome.non_retryable =
+          decision.state == temporal::api::enums::v1::RETRY_STATE_NON_RETRYABLE_FAILURE;
       return outcome;
     }
-    std::this_thread::sleep_for(backoff);
+    std::this_thread::sleep_for(decision.backoff);
   }
 }
 

@@ -3,6 +3,7 @@
 // resolve them at the same point instead, so the code after them runs in the same order.
 #include <algorithm>
 
+#include "runtime/failure.h"
 #include "runtime/workflow/markers.h"
 #include "runtime/workflow/workflow_run.h"
 
@@ -50,11 +51,8 @@ void WorkflowRun::ResolveLocalActivity(LocalActivity& la, const LocalActivityOut
     la.op->state->Resolve(*outcome.result);
     return;
   }
-  temporal::api::failure::v1::Failure failure;
-  failure.set_message(outcome.failure_message);
-  failure.set_source("EndureCpp");
-  failure.mutable_application_failure_info()->set_type(outcome.failure_type);
-  failure.mutable_application_failure_info()->set_non_retryable(outcome.non_retryable);
+  const auto failure =
+      ApplicationFailure(outcome.failure_message, outcome.failure_type, outcome.non_retryable);
   AddCommand(LocalActivityMarkerCommand(la.request.seq, outcome.attempt, la.request.activity_type,
                                         std::nullopt, &failure),
              nullptr);

@@ -5,6 +5,7 @@
 #include "runtime/payloads.h"
 #include "runtime/proto_time.h"
 #include "runtime/workflow/markers.h"
+#include "runtime/workflow/retry_policy.h"
 #include "runtime/workflow/workflow_run.h"
 #include "storage/base/uuid.h"
 #include "temporal/api/enums/v1/command_type.pb.h"
@@ -14,15 +15,6 @@ namespace endure::runtime {
 namespace {
 
 namespace enums = temporal::api::enums::v1;
-
-void SetRetryPolicy(temporal::api::common::v1::RetryPolicy* r, const RetryPolicy& p) {
-  SetDuration(r->mutable_initial_interval(), p.initial_interval);
-  r->set_backoff_coefficient(p.backoff_coefficient);
-  if (p.maximum_interval.count() > 0)
-    SetDuration(r->mutable_maximum_interval(), p.maximum_interval);
-  r->set_maximum_attempts(p.maximum_attempts);
-  for (const auto& t : p.non_retryable_error_types) r->add_non_retryable_error_types(t);
-}
 
 template <typename T>
 Future<std::conditional_t<std::is_same_v<T, Unit>, void, T>> FutureOf(
@@ -117,7 +109,7 @@ Future<Json> WorkflowContext::execute_activity(const std::string& type, Json inp
   if (options.heartbeat_timeout.count() > 0) {
     SetDuration(a->mutable_heartbeat_timeout(), options.heartbeat_timeout);
   }
-  if (options.retry_policy) SetRetryPolicy(a->mutable_retry_policy(), *options.retry_policy);
+  if (options.retry_policy) *a->mutable_retry_policy() = ToProto(*options.retry_policy);
   WorkflowRun* run = run_;
   run_->AddCommand(std::move(command), [run, op](int64_t event_id) {
     op->event_id = event_id;

@@ -3,6 +3,7 @@
 
 #include <functional>
 
+#include "runtime/failure.h"
 #include "runtime/payloads.h"
 #include "runtime/workflow/command_events.h"
 #include "runtime/workflow/markers.h"
@@ -220,13 +221,8 @@ Status WorkflowRun::FinishIfDone() {
   auto fail = [&](const std::string& message, const std::string& type, bool non_retryable,
                   const Json& details) {
     command.set_command_type(enums::COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION);
-    auto* failure = command.mutable_fail_workflow_execution_command_attributes()->mutable_failure();
-    failure->set_message(message);
-    failure->set_source("EndureCpp");
-    auto* info = failure->mutable_application_failure_info();
-    info->set_type(type);
-    info->set_non_retryable(non_retryable);
-    if (!details.is_null()) *info->mutable_details() = ToPayloads(details);
+    *command.mutable_fail_workflow_execution_command_attributes()->mutable_failure() =
+        ApplicationFailure(message, type, non_retryable, details);
   };
   try {
     Json result = main_->await_resume();

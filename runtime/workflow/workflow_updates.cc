@@ -3,6 +3,7 @@
 // history by ProtocolMessage commands. Replaying, the updates a task accepted are found ahead
 // in history, after its WorkflowTaskCompleted, and handled again at the same point; rejected
 // ones left no trace and do not come back.
+#include "runtime/failure.h"
 #include "runtime/payloads.h"
 #include "runtime/workflow/workflow_run.h"
 #include "temporal/api/enums/v1/command_type.pb.h"
@@ -20,14 +21,6 @@ Command ProtocolMessageCommand(const std::string& message_id) {
   command.set_command_type(enums::COMMAND_TYPE_PROTOCOL_MESSAGE);
   command.mutable_protocol_message_command_attributes()->set_message_id(message_id);
   return command;
-}
-
-temporal::api::failure::v1::Failure FailureOf(const std::string& message, const std::string& type) {
-  temporal::api::failure::v1::Failure failure;
-  failure.set_message(message);
-  failure.set_source("EndureCpp");
-  failure.mutable_application_failure_info()->set_type(type);
-  return failure;
 }
 
 // A protocol message of update `id`, its id the update's and `step` ("accept", ...).
@@ -92,7 +85,7 @@ bool WorkflowRun::DispatchUpdates() {
       try {
         handler->second.validator(args);
       } catch (const std::exception& e) {
-        Reject(pending, FailureOf(e.what(), "ValidationError"));
+        Reject(pending, ApplicationFailure(e.what(), "ValidationError"));
         continue;
       }
     }
@@ -116,9 +109,10 @@ bool WorkflowRun::DispatchUpdates() {
     try {
       *response.mutable_outcome()->mutable_success() = ToPayloads(handler->second.handler(args));
     } catch (const ApplicationError& e) {
-      *response.mutable_outcome()->mutable_failure() = FailureOf(e.what(), e.type());
+      *response.mutable_outcome()->mutable_failure() = ApplicationFailure(e.what(), e.type());
     } catch (const std::exception& e) {
-      *response.mutable_outcome()->mutable_failure() = FailureOf(e.what(), "std::exception");
+      *response.mutable_outcome()->mutable_failure() =
+          ApplicationFailure(e.what(), "std::exception");
     }
     messages_.push_back(UpdateMessage(id, "complete", response));
     AddCommand(ProtocolMessageCommand(id + "/complete"), nullptr);
@@ -134,9 +128,9 @@ Task<void> WorkflowRun::RunAsyncUpdate(std::function<Task<Json>(const Json&)> ha
     Json result = co_await handler(args);
     *response.mutable_outcome()->mutable_success() = ToPayloads(result);
   } catch (const ApplicationError& e) {
-    *response.mutable_outcome()->mutable_failure() = FailureOf(e.what(), e.type());
+    *response.mutable_outcome()->mutable_failure() = ApplicationFailure(e.what(), e.type());
   } catch (const std::exception& e) {
-    *response.mutable_outcome()->mutable_failure() = FailureOf(e.what(), "std::exception");
+    *response.mutable_outcome()->mutable_failure() = ApplicationFailure(e.what(), "std::exception");
   }
   messages_.push_back(UpdateMessage(update_id, "complete", response));
   AddCommand(ProtocolMessageCommand(update_id + "/complete"), nullptr);
@@ -149,7 +143,8 @@ void WorkflowRun::DropFinishedUpdateTasks() {
 void WorkflowRun::RejectUnhandledUpdates() {
   for (const PendingUpdate& pending : updates_) {
     if (pending.replayed) continue;  // Cannot happen for deterministic code; replay reports it.
-    Reject(pending, FailureOf("no handler for update '" + pending.request.input().name() + "'",
+    Reject(pending,
+           ApplicationFailure("no handler for update '" + pending.request.input().name() + "'",
                               "UpdateNotRegistered"));
   }
   updates_.clear();
