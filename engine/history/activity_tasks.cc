@@ -55,62 +55,71 @@ void HistoryEngine::RecordActivityTaskStarted(
     }
     RunMutation m(&s, options_.env->Now());
     m.DeleteTask(task.key());
-    ActivityAttempt& attempt = attempt_it->second;
-    attempt.set_started(true);
-    attempt.set_started_time(m.now_nanos());
-    attempt.set_started_identity(poll.identity());
-    attempt.set_last_worker_identity(poll.identity());
-    attempt.set_request_id(NewUuid(options_.env));
-    const auto& scheduled = s.activities().at(id).scheduled();
-    m.DisarmTimers([id](const endure::history::ArmedTimer& t) {
-      return t.kind() == kActivityScheduleToStart && t.ref() == id;
-    });
-    const Nanos to_close = ToNanos(scheduled.start_to_close_timeout());
-    if (to_close.count() > 0) {
-      m.ArmTimer(kActivityStartToClose, id, attempt.attempt(), m.now_nanos() + to_close.count());
-    }
-    const Nanos heartbeat = ToNanos(scheduled.heartbeat_timeout());
-    if (heartbeat.count() > 0) {
-      m.ArmTimer(kActivityHeartbeat, id, attempt.attempt(), m.now_nanos() + heartbeat.count());
-    }
+    StartActivityAttempt(m, id, poll.identity());
     Commit(std::move(*lease), m, [state = &s, id, poll, done](Status committed) {
       if (!committed.ok()) return done(committed);
-      const MutableState& run = *state;
-      const auto& activity = run.activities().at(id);
-      const auto& sched = activity.scheduled();
-      const auto& current = run.pending().activity_attempts().at(id);
-      wsv1::PollActivityTaskQueueResponse r;
-      TaskToken token;
-      token.set_kind(TaskToken::KIND_ACTIVITY);
-      token.set_namespace_id(run.namespace_id());
-      token.set_workflow_id(run.workflow_id());
-      token.set_run_id(run.run_id());
-      token.set_scheduled_event_id(id);
-      token.set_attempt(current.attempt());
-      token.set_activity_id(sched.activity_id());
-      r.set_task_token(EncodeTaskToken(token));
-      r.set_workflow_namespace(poll.namespace_());
-      *r.mutable_workflow_type() = run.started().workflow_type();
-      r.mutable_workflow_execution()->set_workflow_id(run.workflow_id());
-      r.mutable_workflow_execution()->set_run_id(run.run_id());
-      *r.mutable_activity_type() = sched.activity_type();
-      r.set_activity_id(sched.activity_id());
-      *r.mutable_header() = sched.header();
-      *r.mutable_input() = sched.input();
-      if (current.has_heartbeat_details()) *r.mutable_heartbeat_details() = current.heartbeat_details();
-      SetTimestamp(r.mutable_scheduled_time(), activity.scheduled_time());
-      SetTimestamp(r.mutable_current_attempt_scheduled_time(),
-                   current.current_attempt_scheduled_time());
-      SetTimestamp(r.mutable_started_time(), current.started_time());
-      r.set_attempt(current.attempt());
-      *r.mutable_schedule_to_close_timeout() = sched.schedule_to_close_timeout();
-      *r.mutable_start_to_close_timeout() = sched.start_to_close_timeout();
-      *r.mutable_heartbeat_timeout() = sched.heartbeat_timeout();
-      *r.mutable_retry_policy() = sched.retry_policy();
-      if (sched.has_priority()) *r.mutable_priority() = sched.priority();
-      done(Response(std::move(r)));
+      done(Response(ActivityTaskOf(*state, id, poll.namespace_())));
     });
   });
+}
+
+void HistoryEngine::StartActivityAttempt(RunMutation& m, int64_t id, const std::string& identity) {
+  MutableState& s = m.state();
+  ActivityAttempt& attempt = s.mutable_pending()->mutable_activity_attempts()->at(id);
+  attempt.set_started(true);
+  attempt.set_started_time(m.now_nanos());
+  attempt.set_started_identity(identity);
+  attempt.set_last_worker_identity(identity);
+  attempt.set_request_id(NewUuid(options_.env));
+  const auto& scheduled = s.activities().at(id).scheduled();
+  m.DisarmTimers([id](const endure::history::ArmedTimer& t) {
+    return t.kind() == kActivityScheduleToStart && t.ref() == id;
+  });
+  const Nanos to_close = ToNanos(scheduled.start_to_close_timeout());
+  if (to_close.count() > 0) {
+    m.ArmTimer(kActivityStartToClose, id, attempt.attempt(), m.now_nanos() + to_close.count());
+  }
+  const Nanos heartbeat = ToNanos(scheduled.heartbeat_timeout());
+  if (heartbeat.count() > 0) {
+    m.ArmTimer(kActivityHeartbeat, id, attempt.attempt(), m.now_nanos() + heartbeat.count());
+  }
+}
+
+wsv1::PollActivityTaskQueueResponse HistoryEngine::ActivityTaskOf(const MutableState& run,
+                                                                  int64_t id,
+                                                                  const std::string& namespace_name) {
+  const auto& activity = run.activities().at(id);
+  const auto& sched = activity.scheduled();
+  const auto& current = run.pending().activity_attempts().at(id);
+  wsv1::PollActivityTaskQueueResponse r;
+  TaskToken token;
+  token.set_kind(TaskToken::KIND_ACTIVITY);
+  token.set_namespace_id(run.namespace_id());
+  token.set_workflow_id(run.workflow_id());
+  token.set_run_id(run.run_id());
+  token.set_scheduled_event_id(id);
+  token.set_attempt(current.attempt());
+  token.set_activity_id(sched.activity_id());
+  r.set_task_token(EncodeTaskToken(token));
+  r.set_workflow_namespace(namespace_name);
+  *r.mutable_workflow_type() = run.started().workflow_type();
+  r.mutable_workflow_execution()->set_workflow_id(run.workflow_id());
+  r.mutable_workflow_execution()->set_run_id(run.run_id());
+  *r.mutable_activity_type() = sched.activity_type();
+  r.set_activity_id(sched.activity_id());
+  *r.mutable_header() = sched.header();
+  *r.mutable_input() = sched.input();
+  if (current.has_heartbeat_details()) *r.mutable_heartbeat_details() = current.heartbeat_details();
+  SetTimestamp(r.mutable_scheduled_time(), activity.scheduled_time());
+  SetTimestamp(r.mutable_current_attempt_scheduled_time(), current.current_attempt_scheduled_time());
+  SetTimestamp(r.mutable_started_time(), current.started_time());
+  r.set_attempt(current.attempt());
+  *r.mutable_schedule_to_close_timeout() = sched.schedule_to_close_timeout();
+  *r.mutable_start_to_close_timeout() = sched.start_to_close_timeout();
+  *r.mutable_heartbeat_timeout() = sched.heartbeat_timeout();
+  *r.mutable_retry_policy() = sched.retry_policy();
+  if (sched.has_priority()) *r.mutable_priority() = sched.priority();
+  return r;
 }
 
 Result<HistoryEngine::ActivityRef> HistoryEngine::ActivityRefFromToken(

@@ -90,7 +90,8 @@ std::optional<CarriedPayload> PayloadOf(const Command& c) {
 }  // namespace
 
 std::optional<HistoryEngine::CommandFailure> HistoryEngine::ApplyCommand(
-    RunMutation& m, const Command& command, int64_t completed_id, bool* needs_new_task) {
+    RunMutation& m, const Command& command, int64_t completed_id, bool* needs_new_task,
+    std::vector<int64_t>* eager_activities) {
   if (auto rejection = CheckCommandAttributes(command)) {
     return CommandFailure{rejection->cause, rejection->message};
   }
@@ -137,7 +138,14 @@ std::optional<HistoryEngine::CommandFailure> HistoryEngine::ApplyCommand(
       if (schedule_to_close.count() > 0) {
         m.ArmTimer(kActivityScheduleToClose, id, 0, m.now_nanos() + schedule_to_close.count());
       }
-      DispatchActivityAttempt(m, id);
+      // Eager execution: the completing worker asked to run the activity itself. No task goes
+      // through matching; the attempt is started once every command is applied (see
+      // CompleteWorkflowTask) and handed back in the completion's response.
+      if (a.request_eager_execution() && eager_activities != nullptr) {
+        eager_activities->push_back(id);
+      } else {
+        DispatchActivityAttempt(m, id);
+      }
       return std::nullopt;
     }
     case enums::COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK: {

@@ -334,6 +334,12 @@ class HistoryEngine {
   void AttachUpdates(const MutableState& s, int64_t started_event_id,
                      wsv1::PollWorkflowTaskQueueResponse* r);
   void ApplyUpdateEffects(const RunId& run, const UpdateEffects& effects);
+  // What a completion did besides its events, told once it is durable.
+  struct CompletionEffects {
+    UpdateEffects updates;
+    // Activities started at once for the completing worker (eager execution), in command order.
+    std::vector<int64_t> eager_activities;
+  };
   void AbortUpdatesIfClosed(const MutableState& s);
 
   // Commands (commands.cc). nullopt, or why the workflow task fails.
@@ -347,7 +353,7 @@ class HistoryEngine {
   // Workflow task ends (workflow_task_completed.cc).
   std::optional<CommandFailure> CompleteWorkflowTask(
       RunMutation& m, const wsv1::RespondWorkflowTaskCompletedRequest& request,
-      UpdateEffects* effects);
+      CompletionEffects* effects);
   std::optional<CommandFailure> ApplyUpdateMessage(
       RunMutation& m, const temporal::api::protocol::v1::Message& message, UpdateEffects* effects);
   void FailWorkflowTask(RunMutation& m, temporal::api::enums::v1::WorkflowTaskFailedCause cause,
@@ -356,7 +362,8 @@ class HistoryEngine {
                         std::optional<temporal::api::enums::v1::TimeoutType> timeout);
   std::optional<CommandFailure> ApplyCommand(RunMutation& m,
                                              const temporal::api::command::v1::Command& command,
-                                             int64_t completed_event_id, bool* needs_new_task);
+                                             int64_t completed_event_id, bool* needs_new_task,
+                                             std::vector<int64_t>* eager_activities);
   // Commands on other workflows (external_commands.cc) and the transfers that carry them out
   // (transfers.cc).
   std::optional<CommandFailure> ApplyExternalCommand(
@@ -371,6 +378,13 @@ class HistoryEngine {
 
   // Activity steps (activity_tasks.cc).
   void DispatchActivityAttempt(RunMutation& m, int64_t scheduled_event_id);
+  // Records the current attempt as started by `identity` and arms its start-to-close and
+  // heartbeat timers.
+  void StartActivityAttempt(RunMutation& m, int64_t scheduled_event_id, const std::string& identity);
+  // The task a worker runs for the activity's current (started) attempt.
+  static wsv1::PollActivityTaskQueueResponse ActivityTaskOf(const MutableState& s,
+                                                            int64_t scheduled_event_id,
+                                                            const std::string& namespace_name);
   // Ends an attempt that failed or timed out: retries it, or closes the activity with `failure`.
   void FailActivityAttempt(RunMutation& m, int64_t scheduled_event_id,
                            const temporal::api::failure::v1::Failure& failure,

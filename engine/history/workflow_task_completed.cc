@@ -92,7 +92,7 @@ void HistoryEngine::FailWorkflowTask(RunMutation& m, enums::WorkflowTaskFailedCa
 // Applies a completion's commands; returns why the task fails instead, if it does.
 std::optional<HistoryEngine::CommandFailure> HistoryEngine::CompleteWorkflowTask(
     RunMutation& m, const wsv1::RespondWorkflowTaskCompletedRequest& request,
-    UpdateEffects* effects) {
+    CompletionEffects* effects) {
   MutableState& s = m.state();
   const auto wt = s.workflow_task();
   if (s.pending().has_transient_task()) {
@@ -145,7 +145,7 @@ std::optional<HistoryEngine::CommandFailure> HistoryEngine::CompleteWorkflowTask
   auto apply_message = [&](int i) -> std::optional<CommandFailure> {
     if (applied[static_cast<size_t>(i)]) return std::nullopt;
     applied[static_cast<size_t>(i)] = true;
-    return ApplyUpdateMessage(m, request.messages(i), effects);
+    return ApplyUpdateMessage(m, request.messages(i), &effects->updates);
   };
   for (const auto& command : request.commands()) {
     if (command.command_type() == temporal::api::enums::v1::COMMAND_TYPE_PROTOCOL_MESSAGE) {
@@ -162,7 +162,10 @@ std::optional<HistoryEngine::CommandFailure> HistoryEngine::CompleteWorkflowTask
       if (auto failure = apply_message(index)) return failure;
       continue;
     }
-    if (auto failure = ApplyCommand(m, command, completed_id, &needs_new_task)) return failure;
+    if (auto failure =
+            ApplyCommand(m, command, completed_id, &needs_new_task, &effects->eager_activities)) {
+      return failure;
+    }
     closes = closes || IsTerminal(command);
   }
   for (int i = 0; i < request.messages_size(); ++i) {
@@ -178,6 +181,13 @@ std::optional<HistoryEngine::CommandFailure> HistoryEngine::CompleteWorkflowTask
     FlushBufferedEvents(m);
     needs_new_task = true;
   }
+  // Activities asked for eagerly start now, for the completing worker, unless the run closes or
+  // a later command of this task cancelled them (they were never dispatched, so that cancel
+  // closed them already).
+  auto& eager = effects->eager_activities;
+  if (closes) eager.clear();
+  std::erase_if(eager, [&](int64_t id) { return !s.activities().contains(id); });
+  for (int64_t id : eager) StartActivityAttempt(m, id, request.identity());
   if (closes) {
     CloseRun(m);
   } else if (needs_new_task) {
@@ -209,15 +219,20 @@ void HistoryEngine::RespondWorkflowTaskCompleted(
     MutableState& s = (*lease)->state();
     const TimePoint now = options_.env->Now();
     RunMutation m(&s, now);
-    auto effects = std::make_shared<UpdateEffects>();
+    auto effects = std::make_shared<CompletionEffects>();
     auto failure = CompleteWorkflowTask(m, request, effects.get());
     if (!failure) {
-      return Commit(std::move(*lease), m, [this, run = RunId(s.run_id()), request, effects,
+      return Commit(std::move(*lease), m, [this, state = &s, request, effects,
                                            done = std::move(done)](Status committed) {
         if (!committed.ok()) return done(committed);
+        const RunId run(state->run_id());
         queries_.AnswerFromCompletion(run, request.query_results());
-        ApplyUpdateEffects(run, *effects);
-        done(wsv1::RespondWorkflowTaskCompletedResponse());
+        ApplyUpdateEffects(run, effects->updates);
+        wsv1::RespondWorkflowTaskCompletedResponse response;
+        for (int64_t id : effects->eager_activities) {
+          *response.add_activity_tasks() = ActivityTaskOf(*state, id, request.namespace_());
+        }
+        done(std::move(response));
       });
     }
     // A failing completion writes only its failure: start again from the stored state (failures

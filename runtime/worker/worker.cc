@@ -50,6 +50,7 @@ Status Worker::Start() {
   if (options_.task_queue.empty()) return InvalidArgument("a worker needs a task queue");
   if (started_) return FailedPrecondition("the worker has already started");
   started_ = true;
+  eager_slots_ = options_.eager_activities ? options_.activity_pollers : 0;
   std::vector<std::function<void()>> pollers;
   if (!workflows_.empty()) {
     for (int i = 0; i < options_.workflow_pollers; ++i) {
@@ -238,14 +239,29 @@ void Worker::HandleWorkflowTask(wsv1::PollWorkflowTaskQueueResponse task) {
       sticky->mutable_worker_task_queue()->set_normal_name(options_.task_queue);
       sticky->mutable_schedule_to_start_timeout()->set_seconds(kStickyScheduleToStartSeconds);
     }
+    const int reserved = RequestEagerActivities(response);
     auto done = service_->RespondWorkflowTaskCompleted(response);
-    if (!done.ok()) return;  // The task is stale (another worker took the run): drop the run.
+    if (!done.ok()) {
+      eager_slots_ += reserved;
+      return;  // The task is stale (another worker took the run): drop the run.
+    }
     workflow_tasks_.fetch_add(1);
+    eager_slots_ += reserved - done->activity_tasks_size();
+    CacheRun(task.workflow_execution().run_id(), std::move(*cached));
+    for (const auto& activity : done->activity_tasks()) {
+      HandleActivityTask(activity);
+      eager_run_.fetch_add(1);
+      ++eager_slots_;
+    }
+    return;
   }
-  if (options_.max_cached_workflows == 0 || entry.run->finished()) return;
+  CacheRun(task.workflow_execution().run_id(), std::move(*cached));
+}
+
+void Worker::CacheRun(const std::string& run_id, std::unique_ptr<CachedRun> entry) {
+  if (options_.max_cached_workflows == 0 || entry->run->finished()) return;
   std::lock_guard lock(cache_mu_);
-  const std::string run_id = task.workflow_execution().run_id();
-  cache_[run_id] = std::move(*cached);
+  cache_[run_id] = std::move(entry);
   cache_order_.push_back(run_id);
   while (cache_.size() > options_.max_cached_workflows) {
     cache_.erase(cache_order_.front());
@@ -265,6 +281,25 @@ Status Worker::RunLocalActivities(const wsv1::PollWorkflowTaskQueueResponse& tas
     for (auto& c : more) commands.push_back(std::move(c));
   }
   return Status::Ok();
+}
+
+int Worker::RequestEagerActivities(wsv1::RespondWorkflowTaskCompletedRequest& response) {
+  int reserved = 0;
+  for (auto& command : *response.mutable_commands()) {
+    if (!command.has_schedule_activity_task_command_attributes()) continue;
+    auto* a = command.mutable_schedule_activity_task_command_attributes();
+    if (a->task_queue().name() != options_.task_queue ||
+        !activities_.contains(a->activity_type().name())) {
+      continue;
+    }
+    int free = eager_slots_.load();
+    while (free > 0 && !eager_slots_.compare_exchange_weak(free, free - 1)) {
+    }
+    if (free <= 0) break;
+    a->set_request_eager_execution(true);
+    ++reserved;
+  }
+  return reserved;
 }
 
 void Worker::FailWorkflowTask(const std::string& token, const Status& error) {

@@ -39,6 +39,11 @@ struct WorkerOptions {
   int workflow_pollers = 2;
   int activity_pollers = 2;
   size_t max_cached_workflows = 1000;  // 0: no sticky cache; every task replays full history.
+  // Eager activities: an activity a workflow schedules on this worker's task queue is asked to
+  // start at once and comes back in the workflow task's completion, which saves the trip
+  // through matching. It then runs on the thread that completed the task; at most
+  // activity_pollers run so at once, and the rest go through matching as usual.
+  bool eager_activities = true;
 };
 
 class Worker {
@@ -57,6 +62,7 @@ class Worker {
   // Figures for tests and logs.
   uint64_t workflow_tasks_completed() const { return workflow_tasks_.load(); }
   uint64_t full_history_replays() const { return full_replays_.load(); }
+  uint64_t eager_activities_run() const { return eager_run_.load(); }
 
  private:
   struct CachedRun {
@@ -72,6 +78,9 @@ class Worker {
   Result<std::unique_ptr<CachedRun>> RunFor(
       wsv1::PollWorkflowTaskQueueResponse& task,
       std::vector<temporal::api::history::v1::HistoryEvent>& events);
+  // Keeps the run for its next task, unless it finished or the cache is off; evicts the least
+  // recently used beyond the cache's size.
+  void CacheRun(const std::string& run_id, std::unique_ptr<CachedRun> entry);
   void HandleActivityTask(const wsv1::PollActivityTaskQueueResponse& task);
   LocalActivityOutcome RunLocalActivity(const wsv1::PollWorkflowTaskQueueResponse& task,
                                         const LocalActivityRequest& request);
@@ -80,6 +89,9 @@ class Worker {
   Status RunLocalActivities(const wsv1::PollWorkflowTaskQueueResponse& task, WorkflowRun& run,
                             std::vector<temporal::api::command::v1::Command>& commands);
   void FailWorkflowTask(const std::string& token, const Status& error);
+  // Asks for eager execution of the activities among `response`'s commands that this worker
+  // can run now, reserving a slot for each; returns how many it reserved.
+  int RequestEagerActivities(wsv1::RespondWorkflowTaskCompletedRequest& response);
 
   Service* const service_;
   WorkerOptions options_;
@@ -91,6 +103,7 @@ class Worker {
   std::map<std::string, std::unique_ptr<CachedRun>> cache_;  // By run id.
   std::vector<std::string> cache_order_;                     // Least recently used first.
 
+  std::atomic<int> eager_slots_{0};  // Eager activities that may start now.
   std::atomic<bool> stopping_{false};
   std::mutex cancels_mu_;
   std::vector<std::shared_ptr<engine::CancelSignal>> poll_cancels_;
@@ -100,6 +113,7 @@ class Worker {
   bool started_ = false;
   std::atomic<uint64_t> workflow_tasks_{0};
   std::atomic<uint64_t> full_replays_{0};
+  std::atomic<uint64_t> eager_run_{0};
 };
 
 }  // namespace endure::runtime

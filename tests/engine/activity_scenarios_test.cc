@@ -272,6 +272,88 @@ TEST_P(ActivityScenarios, CompletedByIdFromAnotherProcess) {
   EXPECT_EQ(done.status().code(), StatusCode::kNotFound);
 }
 
+// Eager execution: the completing worker gets the activity in its completion's response, started
+// for it, with no task through matching.
+Command EagerActivity(const std::string& activity_id, std::chrono::seconds start_to_close) {
+  Command command = ScheduleActivity(activity_id, "Charge", start_to_close);
+  auto* a = command.mutable_schedule_activity_task_command_attributes();
+  a->set_request_eager_execution(true);
+  *a->mutable_input() = JsonPayloads(R"({"amount":5})");
+  return command;
+}
+
+Result<wsv1::RespondWorkflowTaskCompletedResponse> CompleteFirstTask(EngineHarness& h,
+                                                                     std::vector<Command> commands) {
+  auto task = h.PollWorkflowTask();
+  wsv1::RespondWorkflowTaskCompletedRequest r;
+  r.set_namespace_("default");
+  r.set_task_token(task.task_token());
+  r.set_identity("eager@test");
+  for (auto& c : commands) *r.add_commands() = std::move(c);
+  return h.RespondCompleted(r);
+}
+
+TEST_P(ActivityScenarios, EagerActivityComesBackStartedInTheCompletion) {
+  h.Start("pay-12");
+  auto done = CompleteFirstTask(h, {EagerActivity("a", seconds(30))});
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  ASSERT_EQ(done->activity_tasks_size(), 1);
+  const auto& eager = done->activity_tasks(0);
+  EXPECT_EQ(eager.activity_id(), "a");
+  EXPECT_EQ(eager.activity_type().name(), "Charge");
+  EXPECT_EQ(eager.workflow_namespace(), "default");
+  EXPECT_EQ(eager.workflow_execution().workflow_id(), "pay-12");
+  EXPECT_EQ(eager.attempt(), 1);
+  EXPECT_EQ(eager.start_to_close_timeout().seconds(), 30);
+  EXPECT_EQ(eager.input().payloads(0).data(), R"({"amount":5})");
+  EXPECT_TRUE(eager.has_started_time());
+  h.Step();
+  EXPECT_TRUE(h.PollActivityTask(kTaskQueue, milliseconds(20)).task_token().empty());
+  auto describe = h.Describe("pay-12");
+  ASSERT_EQ(describe->pending_activities_size(), 1);
+  EXPECT_EQ(describe->pending_activities(0).state(), enums::PENDING_ACTIVITY_STATE_STARTED);
+  ASSERT_TRUE(h.CompleteActivity(eager.task_token(), R"("paid")").ok());
+  h.Step();
+  ASSERT_EQ(h.EventTypes("pay-12"),
+            (Types{"WORKFLOW_EXECUTION_STARTED", "WORKFLOW_TASK_SCHEDULED", "WORKFLOW_TASK_STARTED",
+                   "WORKFLOW_TASK_COMPLETED", "ACTIVITY_TASK_SCHEDULED", "ACTIVITY_TASK_STARTED",
+                   "ACTIVITY_TASK_COMPLETED", "WORKFLOW_TASK_SCHEDULED"}));
+  EXPECT_EQ(h.Events("pay-12")[5].activity_task_started_event_attributes().identity(),
+            "eager@test");
+}
+
+TEST_P(ActivityScenarios, EagerActivityTimesOutAndRetriesThroughMatching) {
+  h.Start("pay-13");
+  auto done = CompleteFirstTask(h, {EagerActivity("a", seconds(30))});
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  ASSERT_EQ(done->activity_tasks_size(), 1);
+  h.Step();
+  h.Advance(seconds(30));  // The worker never reports: start-to-close runs out.
+  h.Step();
+  h.Advance(seconds(1));  // The retry's backoff.
+  h.Step();
+  auto retry = h.PollActivityTask();
+  EXPECT_EQ(retry.attempt(), 2);
+  EXPECT_EQ(h.CompleteActivity(done->activity_tasks(0).task_token(), "1").code(),
+            StatusCode::kNotFound);
+}
+
+TEST_P(ActivityScenarios, EagerActivityCancelledInTheSameTaskIsNotHandedOut) {
+  h.Start("pay-14");
+  auto done = CompleteFirstTask(h, {EagerActivity("a", seconds(30)), EagerActivity("b", seconds(30)),
+                                    RequestCancelActivity(kScheduledId)});
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  ASSERT_EQ(done->activity_tasks_size(), 1);
+  EXPECT_EQ(done->activity_tasks(0).activity_id(), "b");
+  h.Step();
+  auto types = h.EventTypes("pay-14");
+  ASSERT_EQ(Types(types.begin() + 4, types.end()),
+            (Types{"ACTIVITY_TASK_SCHEDULED", "ACTIVITY_TASK_SCHEDULED",
+                   "ACTIVITY_TASK_CANCEL_REQUESTED", "ACTIVITY_TASK_CANCELED",
+                   "WORKFLOW_TASK_SCHEDULED"}));
+  EXPECT_TRUE(h.PollActivityTask(kTaskQueue, milliseconds(20)).task_token().empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Engine, ActivityScenarios, ::testing::Values(false, true),
                          [](const auto& p) { return p.param ? "Reopened" : "InProcess"; });
 

@@ -76,10 +76,11 @@ class WorkflowTest : public ::testing::TestWithParam<bool> {
     backend_.Close();
   }
 
-  void StartWorker(size_t cache) {
+  void StartWorker(size_t cache, bool eager_activities = true) {
     WorkerOptions options;
     options.task_queue = "greetings";
     options.max_cached_workflows = cache;
+    options.eager_activities = eager_activities;
     worker_ = std::make_unique<Worker>(service_.get(), options);
     worker_->RegisterWorkflow("Greeter", Greeter);
     worker_->RegisterActivity("hello", Hello);
@@ -129,6 +130,8 @@ TEST_P(WorkflowTest, RunsActivityTimerSignalAndQuery) {
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ((*result)["greeting"], "Hello, Ada!");
   EXPECT_EQ((*result)["id"], 36);
+  // The activity came back in the completion of the task that scheduled it.
+  EXPECT_EQ(worker_->eager_activities_run(), 1u);
   // After completion the query still answers, from the history replayed.
   auto progress = client_->Query(w, "progress");
   ASSERT_TRUE(progress.ok()) << progress.status().ToString();
@@ -147,6 +150,17 @@ TEST_P(WorkflowTest, WithoutACacheEveryTaskReplaysTheWholeHistory) {
   ASSERT_TRUE(client_->GetResult(w).ok());
   EXPECT_GE(worker_->full_history_replays(), worker_->workflow_tasks_completed());
   EXPECT_GE(worker_->workflow_tasks_completed(), 3u);
+}
+
+TEST_P(WorkflowTest, WithoutEagerActivitiesTheyGoThroughMatching) {
+  StartWorker(100, /*eager_activities=*/false);
+  const WorkflowHandle w = Start("greet-5");
+  AwaitStage(w, "waiting");
+  ASSERT_TRUE(client_->Signal(w, "go", true).ok());
+  auto result = client_->GetResult(w);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ((*result)["greeting"], "Hello, Ada!");
+  EXPECT_EQ(worker_->eager_activities_run(), 0u);
 }
 
 TEST_P(WorkflowTest, ReplaysItsHistoryAndCatchesAChangedWorkflow) {
