@@ -6,9 +6,9 @@
 //   latency     one client, sequential workflows of --steps activities: p50/p99 start-to-result
 //   throughput  --clients threads each starting a workflow and waiting for its result, for
 //               --seconds: workflows/s and state transitions/s (workflows/s x (steps + 1))
-//   timers      --count workflows sleeping until one instant: lateness of the timers' firing
-//               (TimerFired's time against when each was due) and of the code's resumption
-//               (against the instant), and how many fired exactly once
+//   timers      --count workflows sleeping until one instant: lateness of the code's
+//               resumption (against the instant), of the timers' firing (TimerFired's time
+//               against when each was due), and how many fired exactly once
 //   populate    --open workflows started and left open (no worker), for start-up figures
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -201,10 +201,13 @@ int Timers(const Flags& f) {
     }
     (fires == 1 ? fired : fires == 0 ? lost : doubled) += 1;
   }
-  std::cout << Json{{"p50_ms", Percentile(fire_ms, 0.5)},
-                    {"p99_ms", Percentile(fire_ms, 0.99)},
-                    {"resume_p50_ms", Percentile(resume_ms, 0.5)},
-                    {"resume_p99_ms", Percentile(resume_ms, 0.99)},
+  // Lateness as bench/compare defines it for every engine: when the code woke (the start of
+  // its workflow task) after the deadline. The timers' own firing, from when each was due, is
+  // reported beside it: the rest of the lateness is the backlog of workflow tasks.
+  std::cout << Json{{"p50_ms", Percentile(resume_ms, 0.5)},
+                    {"p99_ms", Percentile(resume_ms, 0.99)},
+                    {"fired_p50_ms", Percentile(fire_ms, 0.5)},
+                    {"fired_p99_ms", Percentile(fire_ms, 0.99)},
                     {"fired", fired},
                     {"lost", lost},
                     {"doubled", doubled},

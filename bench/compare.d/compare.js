@@ -265,6 +265,8 @@ const timer = (engine, r) => {
   if (!r) return;
   record('timers.p50', engine, r.p50_ms);
   record('timers.p99', engine, r.p99_ms);
+  if (r.fired_p50_ms !== undefined) record('timers.fired.p50', engine, r.fired_p50_ms);
+  if (r.fired_p99_ms !== undefined) record('timers.fired.p99', engine, r.fired_p99_ms);
   record('timers.lost', engine, r.lost);
   record('timers.doubled', engine, r.doubled);
   if (r.unslept !== undefined) record('timers.unslept', engine, r.unslept);
