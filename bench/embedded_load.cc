@@ -41,6 +41,7 @@ struct Flags {
   int open = 1000;
   int pollers = 16;
   std::string synchronous = "full";
+  bool eager_start = true;  // Starts ask for eager execution on this process's worker.
 };
 
 double Percentile(std::vector<double> v, double p) {
@@ -88,8 +89,10 @@ struct Host {
 };
 
 // Starts a workflow and waits for its result; false if either failed.
-bool RunOne(runtime::Client& client, const std::string& id, const char* type, const Json& input) {
-  auto w = client.StartWorkflow(type, input, {.id = id, .task_queue = kQueue});
+bool RunOne(runtime::Client& client, const std::string& id, const char* type, const Json& input,
+            bool eager_start) {
+  auto w = client.StartWorkflow(
+      type, input, {.id = id, .task_queue = kQueue, .request_eager_start = eager_start});
   if (!w.ok()) return false;
   return client.GetResult(*w).ok();
 }
@@ -100,7 +103,7 @@ int Latency(const Flags& f) {
   std::vector<double> ms;
   for (int i = 0; i < f.count + 5; ++i) {
     const auto began = Clock::now();
-    if (!RunOne(client, "latency-" + std::to_string(i), "steps", f.steps)) return 1;
+    if (!RunOne(client, "latency-" + std::to_string(i), "steps", f.steps, f.eager_start)) return 1;
     if (i >= 5) ms.push_back(Millis(Clock::now() - began));  // The first few warm up.
   }
   std::cout << Json{{"p50_ms", Percentile(ms, 0.5)},
@@ -122,7 +125,7 @@ int Throughput(const Flags& f) {
       runtime::Client client = host.engine->client();
       for (int i = 0; !stop; ++i) {
         const std::string id = "tput-" + std::to_string(c) + "-" + std::to_string(i);
-        (RunOne(client, id, "steps", f.steps) ? completed : failed).fetch_add(1);
+        (RunOne(client, id, "steps", f.steps, f.eager_start) ? completed : failed).fetch_add(1);
       }
     });
   }
@@ -154,7 +157,9 @@ int Timers(const Flags& f) {
       runtime::Client client = host.engine->client();
       for (int i = next++; i < f.count; i = next++) {
         auto w = client.StartWorkflow("sleep_until", Json{{"deadline_ms", deadline_ms}},
-                                      {.id = "timer-" + std::to_string(i), .task_queue = kQueue});
+                                      {.id = "timer-" + std::to_string(i),
+                                       .task_queue = kQueue,
+                                       .request_eager_start = f.eager_start});
         if (w.ok()) {
           handles[static_cast<size_t>(i)] = *w;
         } else {
@@ -255,6 +260,9 @@ int main(int argc, char** argv) {
                     "SQLite's synchronous: full (every acknowledged write survives a power loss) "
                     "or normal (survives a crash of the process)")
         ->check(CLI::IsMember({"full", "normal"}));
+    cmd->add_option("--eager-start", f.eager_start,
+                    "Eager workflow start: the first workflow task runs on this process's worker "
+                    "without a trip through matching (true or false)");
     cmd->callback([&, run] { exit_code = run(f); });
     return cmd;
   };

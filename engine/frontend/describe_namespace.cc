@@ -14,9 +14,9 @@ wsv1::DescribeNamespaceResponse DescribeRecord(const storage::NamespaceRecord& r
   wsv1::DescribeNamespaceResponse out;
   auto* info = out.mutable_namespace_info();
   *info = record.info;
-  // Capabilities the SDKs act on (see the protocol notes): left off until the features behind
-  // them exist, so that workers keep their default behaviour.
-  info->mutable_capabilities();
+  // Capabilities the SDKs act on (see the protocol notes): on only for features that exist, so
+  // that workers otherwise keep their default behaviour.
+  info->mutable_capabilities()->set_eager_workflow_start(true);
   auto* limits = info->mutable_limits();
   limits->set_blob_size_limit_error(kBlobSizeLimit);
   limits->set_memo_size_limit_error(kMemoSizeLimit);

@@ -16,6 +16,7 @@ wsv1::GetSystemInfoResponse GetSystemInfo() {
   c->set_encoded_failure_attributes(true);
   c->set_upsert_memo(true);
   c->set_sdk_metadata(true);
+  c->set_eager_workflow_start(true);
   return out;
 }
 

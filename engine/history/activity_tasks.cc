@@ -85,9 +85,8 @@ void HistoryEngine::StartActivityAttempt(RunMutation& m, int64_t id, const std::
   }
 }
 
-wsv1::PollActivityTaskQueueResponse HistoryEngine::ActivityTaskOf(const MutableState& run,
-                                                                  int64_t id,
-                                                                  const std::string& namespace_name) {
+wsv1::PollActivityTaskQueueResponse HistoryEngine::ActivityTaskOf(
+    const MutableState& run, int64_t id, const std::string& namespace_name) {
   const auto& activity = run.activities().at(id);
   const auto& sched = activity.scheduled();
   const auto& current = run.pending().activity_attempts().at(id);
@@ -111,7 +110,8 @@ wsv1::PollActivityTaskQueueResponse HistoryEngine::ActivityTaskOf(const MutableS
   *r.mutable_input() = sched.input();
   if (current.has_heartbeat_details()) *r.mutable_heartbeat_details() = current.heartbeat_details();
   SetTimestamp(r.mutable_scheduled_time(), activity.scheduled_time());
-  SetTimestamp(r.mutable_current_attempt_scheduled_time(), current.current_attempt_scheduled_time());
+  SetTimestamp(r.mutable_current_attempt_scheduled_time(),
+               current.current_attempt_scheduled_time());
   SetTimestamp(r.mutable_started_time(), current.started_time());
   r.set_attempt(current.attempt());
   *r.mutable_schedule_to_close_timeout() = sched.schedule_to_close_timeout();

@@ -194,6 +194,13 @@ class HistoryEngine {
  private:
   using LeasePtr = RunCache::LeasePtr;
 
+  // A workflow task just started for a worker: what its response is built from.
+  struct StartedWorkflowTask {
+    bool sticky = false;     // Taken from the run's sticky queue: only new events are sent.
+    bool transient = false;  // A retry whose events are not written until it completes.
+    int64_t started_event_id = 0;
+  };
+
   // Another workflow on whose behalf a signal or cancel request is made (its Initiated event).
   struct ExternalSender {
     temporal::api::common::v1::WorkflowExecution execution;
@@ -235,8 +242,12 @@ class HistoryEngine {
     Nanos backoff{0};  // Before the first workflow task.
     std::optional<StartSignal> signal;
     std::optional<RunId> previous_run;  // The current run it replaces (closed, or closing now).
+    // Eager workflow start: the first workflow task is started in the same transition, for the
+    // worker of this identity, and returned with the start (only when it begins at once).
+    std::optional<std::string> eager_identity;
   };
   struct NewRun {
+    std::optional<StartedWorkflowTask> eager;  // The first workflow task, started eagerly.
     std::shared_ptr<MutableState> state;
     storage::Transition transition;
     std::vector<storage::TaskRow> tasks;
@@ -302,6 +313,14 @@ class HistoryEngine {
   void RenderVisibility(storage::Transition& t);
   // Deletes the rows of tasks found obsolete.
   void DropTask(const storage::TaskRow& task);
+
+  // Starting a scheduled workflow task for a worker (workflow_task_started.cc), from a poll or
+  // within the start of its run (eager workflow start), and the task that worker is given.
+  StartedWorkflowTask StartWorkflowTask(RunMutation& m, const std::string& identity);
+  // `kept`: the run's cached history, if the cache holds it (else it is read from the store).
+  Result<wsv1::PollWorkflowTaskQueueResponse> WorkflowTaskResponse(
+      const MutableState& run, const std::vector<HistoryEvent>* kept,
+      const StartedWorkflowTask& started);
 
   // Life-cycle steps shared by the operations (workflow_tasks.cc).
   void ScheduleWorkflowTask(RunMutation& m);
@@ -380,7 +399,8 @@ class HistoryEngine {
   void DispatchActivityAttempt(RunMutation& m, int64_t scheduled_event_id);
   // Records the current attempt as started by `identity` and arms its start-to-close and
   // heartbeat timers.
-  void StartActivityAttempt(RunMutation& m, int64_t scheduled_event_id, const std::string& identity);
+  void StartActivityAttempt(RunMutation& m, int64_t scheduled_event_id,
+                            const std::string& identity);
   // The task a worker runs for the activity's current (started) attempt.
   static wsv1::PollActivityTaskQueueResponse ActivityTaskOf(const MutableState& s,
                                                             int64_t scheduled_event_id,

@@ -30,6 +30,8 @@ HistoryEngine::NewRun HistoryEngine::BuildNewRun(const RunStart& start, TimePoin
   auto* a = started.mutable_workflow_execution_started_event_attributes();
   *a = start.started;
   if (start.backoff.count() > 0) SetDuration(a->mutable_first_workflow_task_backoff(), start.backoff);
+  const bool eager = start.eager_identity.has_value() && start.backoff.count() == 0;
+  a->set_eager_execution_accepted(eager);
   m.Append(std::move(started));
   if (start.signal) {
     HistoryEvent signaled = m.NewEvent(enums::EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
@@ -46,6 +48,10 @@ HistoryEngine::NewRun HistoryEngine::BuildNewRun(const RunStart& start, TimePoin
     m.ArmTimer(kFirstWorkflowTaskBackoff, 1, 1, begins);
   } else {
     ScheduleWorkflowTask(m);
+    if (eager) {
+      m.WithdrawTask(storage::TaskKind::kWorkflow, s.workflow_task().scheduled_event_id());
+      run.eager = StartWorkflowTask(m, *start.eager_identity);
+    }
   }
   // The run ends at its run timeout or at the workflow's expiration, whichever comes first.
   int64_t deadline = 0;

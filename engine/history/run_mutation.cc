@@ -48,6 +48,11 @@ void RunMutation::AddTask(storage::TaskKind kind, const std::string& task_queue,
   transition_.tasks_created.push_back(std::move(row));
 }
 
+void RunMutation::WithdrawTask(storage::TaskKind kind, int64_t ref) {
+  std::erase_if(transition_.tasks_created,
+                [&](const storage::TaskRow& row) { return row.kind == kind && row.ref == ref; });
+}
+
 void RunMutation::ArmTimer(TimerKind kind, int64_t ref, int32_t attempt, int64_t fire_time) {
   auto* armed = state_->mutable_pending()->add_armed_timers();
   armed->set_fire_time(fire_time);

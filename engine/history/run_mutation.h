@@ -41,6 +41,8 @@ class RunMutation {
 
   void AddTask(storage::TaskKind kind, const std::string& task_queue, int64_t ref);
   void DeleteTask(const storage::TaskKey& key) { transition_.tasks_deleted.push_back(key); }
+  // Takes back a task this mutation created: it is handed out within the same transition.
+  void WithdrawTask(storage::TaskKind kind, int64_t ref);
   const std::vector<storage::TaskRow>& tasks_created() const { return transition_.tasks_created; }
 
   void ArmTimer(TimerKind kind, int64_t ref, int32_t attempt, int64_t fire_time);

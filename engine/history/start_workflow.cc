@@ -188,6 +188,12 @@ void HistoryEngine::StartRun(const storage::NamespaceRecord& ns,
     start.backoff = NextCronTime(*schedule, now) - now;  // The first run waits for its time.
   }
   if (previous) start.previous_run = previous->run_id;
+  // Eager workflow start: the starter's own worker runs the first task, handed back with the
+  // start instead of through matching. Only for a run that begins at once; a signal-with-start
+  // or a child cannot ask for it.
+  if (request.request_eager_execution() && !signal && !parent) {
+    start.eager_identity = request.identity();
+  }
   auto& a = start.started;
   *a.mutable_workflow_type() = request.workflow_type();
   a.mutable_task_queue()->set_name(request.task_queue().name());
@@ -222,9 +228,9 @@ void HistoryEngine::StartRun(const storage::NamespaceRecord& ns,
 
   NewRun run = BuildNewRun(start, now);
   Submit(std::move(run.transition),
-         [this, ns, request, signal, parent, run_id, state = run.state,
-          tasks = std::move(run.tasks),
-          fire_times = std::move(run.fire_times), events = std::move(run.events),
+         [this, ns, request, signal, parent, run_id, state = run.state, eager = run.eager,
+          tasks = std::move(run.tasks), fire_times = std::move(run.fire_times),
+          events = std::move(run.events),
           done = std::move(done)](Result<storage::Committed> committed) mutable {
            if (!committed.ok()) {
              if (committed.status().code() == StatusCode::kAborted) {
@@ -234,10 +240,15 @@ void HistoryEngine::StartRun(const storage::NamespaceRecord& ns,
              return done(committed.status());
            }
            for (size_t i = 0; i < tasks.size(); ++i) tasks[i].task_id = committed->task_ids[i];
-           runs_.Insert(std::move(*state), 1, std::move(events));
            wsv1::StartWorkflowExecutionResponse response;
            response.set_run_id(run_id);
            response.set_started(true);
+           if (eager) {
+             // Its history is the events just written; the run has no queries or updates yet.
+             auto task = WorkflowTaskResponse(*state, &events, *eager);
+             if (task.ok()) *response.mutable_eager_workflow_task() = std::move(*task);
+           }
+           runs_.Insert(std::move(*state), 1, std::move(events));
            done(std::move(response));
            options_.matching->AddTasks(tasks);
            for (TimePoint t : fire_times) timers_->Armed(t);

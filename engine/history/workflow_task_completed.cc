@@ -222,18 +222,19 @@ void HistoryEngine::RespondWorkflowTaskCompleted(
     auto effects = std::make_shared<CompletionEffects>();
     auto failure = CompleteWorkflowTask(m, request, effects.get());
     if (!failure) {
-      return Commit(std::move(*lease), m, [this, state = &s, request, effects,
-                                           done = std::move(done)](Status committed) {
-        if (!committed.ok()) return done(committed);
-        const RunId run(state->run_id());
-        queries_.AnswerFromCompletion(run, request.query_results());
-        ApplyUpdateEffects(run, effects->updates);
-        wsv1::RespondWorkflowTaskCompletedResponse response;
-        for (int64_t id : effects->eager_activities) {
-          *response.add_activity_tasks() = ActivityTaskOf(*state, id, request.namespace_());
-        }
-        done(std::move(response));
-      });
+      return Commit(std::move(*lease), m,
+                    [this, state = &s, request, effects, done = std::move(done)](Status committed) {
+                      if (!committed.ok()) return done(committed);
+                      const RunId run(state->run_id());
+                      queries_.AnswerFromCompletion(run, request.query_results());
+                      ApplyUpdateEffects(run, effects->updates);
+                      wsv1::RespondWorkflowTaskCompletedResponse response;
+                      for (int64_t id : effects->eager_activities) {
+                        *response.add_activity_tasks() =
+                            ActivityTaskOf(*state, id, request.namespace_());
+                      }
+                      done(std::move(response));
+                    });
     }
     // A failing completion writes only its failure: start again from the stored state (failures
     // are rare, so nothing is copied in advance for them).

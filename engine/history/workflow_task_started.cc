@@ -34,130 +34,145 @@ void HistoryEngine::RecordWorkflowTaskStarted(
     }
     RunMutation m(&s, options_.env->Now());
     m.DeleteTask(task.key());
-    const bool sticky_poll = wt.sticky();
-    // A normal poller taking the run over starts from full history; the run is no longer sticky.
-    if (!sticky_poll) s.mutable_pending()->clear_sticky();
-    const int64_t scheduled_id = wt.scheduled_event_id();
-    const int32_t attempt = wt.attempt();
-    const std::string request_id = NewUuid(options_.env);
-    const bool transient = s.pending().has_transient_task();
-    const int64_t history_size = s.history_size_bytes();
-    const bool suggest_continue_as_new =
-        s.next_event_id() >= options_.suggest_continue_as_new_events ||
-        history_size >= options_.suggest_continue_as_new_bytes;
-    if (transient) {
-      auto* t = s.mutable_pending()->mutable_transient_task();
-      t->set_started(true);
-      t->set_started_time(m.now_nanos());
-      t->set_request_id(request_id);
-      t->set_identity(poll.identity());
-      ApplyTransientTask(&s);
-    } else {
-      HistoryEvent started = m.NewEvent(enums::EVENT_TYPE_WORKFLOW_TASK_STARTED);
-      auto* a = started.mutable_workflow_task_started_event_attributes();
-      a->set_scheduled_event_id(scheduled_id);
-      a->set_identity(poll.identity());
-      a->set_request_id(request_id);
-      a->set_history_size_bytes(history_size);
-      a->set_suggest_continue_as_new(suggest_continue_as_new);
-      if (s.next_event_id() >= options_.suggest_continue_as_new_events) {
-        a->add_suggest_continue_as_new_reasons(
-            enums::SUGGEST_CONTINUE_AS_NEW_REASON_TOO_MANY_HISTORY_EVENTS);
-      }
-      if (history_size >= options_.suggest_continue_as_new_bytes) {
-        a->add_suggest_continue_as_new_reasons(
-            enums::SUGGEST_CONTINUE_AS_NEW_REASON_HISTORY_SIZE_TOO_LARGE);
-      }
-      m.Append(std::move(started));
-    }
-    m.DisarmTimers([&](const endure::history::ArmedTimer& t) {
-      return t.kind() == kWorkflowTaskScheduleToStart && t.ref() == scheduled_id;
-    });
-    if (wt.start_to_close_timeout() > 0) {
-      m.ArmTimer(kWorkflowTaskStartToClose, scheduled_id, attempt,
-                 m.now_nanos() + wt.start_to_close_timeout());
-    }
-    const int64_t started_id = s.workflow_task().started_event_id();
+    const StartedWorkflowTask started = StartWorkflowTask(m, poll.identity());
     // The callback runs while the run is still held, so the state it reads is this one.
     const RunCache::Lease* held = lease->get();
-    Commit(std::move(*lease), m, [this, state = &s, held, task, sticky_poll, transient, started_id,
-                                  done](Status committed) {
+    Commit(std::move(*lease), m, [this, state = &s, held, task, started, done](Status committed) {
       if (!committed.ok()) {
         options_.matching->Requeue(task);
         return done(committed);
       }
-      const MutableState& run = *state;
-      const auto& task_info = run.workflow_task();
-      wsv1::PollWorkflowTaskQueueResponse r;
-      TaskToken token;
-      token.set_kind(TaskToken::KIND_WORKFLOW);
-      token.set_namespace_id(run.namespace_id());
-      token.set_workflow_id(run.workflow_id());
-      token.set_run_id(run.run_id());
-      token.set_scheduled_event_id(task_info.scheduled_event_id());
-      token.set_started_event_id(started_id);
-      token.set_attempt(task_info.attempt());
-      r.set_task_token(EncodeTaskToken(token));
-      r.mutable_workflow_execution()->set_workflow_id(run.workflow_id());
-      r.mutable_workflow_execution()->set_run_id(run.run_id());
-      *r.mutable_workflow_type() = run.started().workflow_type();
-      r.set_previous_started_event_id(run.last_completed_started_event_id());
-      r.set_started_event_id(started_id);
-      r.set_attempt(task_info.attempt());
-      r.mutable_workflow_execution_task_queue()->set_name(run.started().task_queue().name());
-      r.mutable_workflow_execution_task_queue()->set_kind(enums::TASK_QUEUE_KIND_NORMAL);
-      SetTimestamp(r.mutable_scheduled_time(), task_info.scheduled_time());
-      SetTimestamp(r.mutable_started_time(), task_info.started_time());
-      queries_.Attach(RunId(run.run_id()), r.mutable_queries());
-      AttachUpdates(run, started_id, &r);
-
-      // History: everything for a normal poller, only what is new for the sticky one.
-      const int64_t first = sticky_poll ? run.last_completed_started_event_id() + 1 : 1;
-      const int64_t persisted_end = transient ? run.next_event_id() : started_id + 1;
-      // A transient task's two events are not stored: its response is never paged.
-      const int64_t page = transient ? persisted_end : options_.history_page_size;
-      const auto* kept = held->history();
-      if (kept != nullptr && static_cast<int64_t>(kept->size()) + 1 >= persisted_end) {
-        const int64_t last = std::min(persisted_end, first + page);
-        for (int64_t id = first; id < last; ++id) {
-          *r.mutable_history()->add_events() = (*kept)[static_cast<size_t>(id - 1)];
-        }
-      } else {
-        auto events = options_.store->ReadHistory(RunId(run.run_id()), first, persisted_end,
-                                                  static_cast<size_t>(page));
-        if (!events.ok()) return done(events.status());
-        for (auto& e : *events) *r.mutable_history()->add_events() = std::move(e);
-      }
-      const int64_t read_to = first + static_cast<int64_t>(r.history().events_size());
-      if (read_to < persisted_end) {
-        endure::history::HistoryPageToken next;
-        next.set_run_id(run.run_id());
-        next.set_next_event_id(read_to);
-        next.set_end_event_id(persisted_end);
-        r.set_next_page_token(EncodeHistoryPageToken(next));
-      }
-      if (transient) {
-        auto* scheduled = r.mutable_history()->add_events();
-        scheduled->set_event_id(task_info.scheduled_event_id());
-        scheduled->set_event_type(enums::EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
-        SetTimestamp(scheduled->mutable_event_time(), task_info.scheduled_time());
-        auto* sa = scheduled->mutable_workflow_task_scheduled_event_attributes();
-        *sa->mutable_task_queue() = run.started().task_queue();
-        *sa->mutable_start_to_close_timeout() = run.started().workflow_task_timeout();
-        sa->set_attempt(task_info.attempt());
-        auto* started = r.mutable_history()->add_events();
-        started->set_event_id(started_id);
-        started->set_event_type(enums::EVENT_TYPE_WORKFLOW_TASK_STARTED);
-        SetTimestamp(started->mutable_event_time(), task_info.started_time());
-        auto* st = started->mutable_workflow_task_started_event_attributes();
-        st->set_scheduled_event_id(task_info.scheduled_event_id());
-        st->set_identity(task_info.identity());
-        st->set_request_id(task_info.request_id());
-        st->set_history_size_bytes(run.history_size_bytes());
-      }
-      done(Response(std::move(r)));
+      auto r = WorkflowTaskResponse(*state, held->history(), started);
+      if (!r.ok()) return done(r.status());
+      done(Response(std::move(*r)));
     });
   });
+}
+
+HistoryEngine::StartedWorkflowTask HistoryEngine::StartWorkflowTask(RunMutation& m,
+                                                                    const std::string& identity) {
+  MutableState& s = m.state();
+  const auto& wt = s.workflow_task();
+  StartedWorkflowTask started;
+  started.sticky = wt.sticky();
+  // A normal poller taking the run over starts from full history; the run is no longer sticky.
+  if (!started.sticky) s.mutable_pending()->clear_sticky();
+  const int64_t scheduled_id = wt.scheduled_event_id();
+  const int32_t attempt = wt.attempt();
+  const std::string request_id = NewUuid(options_.env);
+  started.transient = s.pending().has_transient_task();
+  const int64_t history_size = s.history_size_bytes();
+  const bool suggest_continue_as_new =
+      s.next_event_id() >= options_.suggest_continue_as_new_events ||
+      history_size >= options_.suggest_continue_as_new_bytes;
+  if (started.transient) {
+    auto* t = s.mutable_pending()->mutable_transient_task();
+    t->set_started(true);
+    t->set_started_time(m.now_nanos());
+    t->set_request_id(request_id);
+    t->set_identity(identity);
+    ApplyTransientTask(&s);
+  } else {
+    HistoryEvent event = m.NewEvent(enums::EVENT_TYPE_WORKFLOW_TASK_STARTED);
+    auto* a = event.mutable_workflow_task_started_event_attributes();
+    a->set_scheduled_event_id(scheduled_id);
+    a->set_identity(identity);
+    a->set_request_id(request_id);
+    a->set_history_size_bytes(history_size);
+    a->set_suggest_continue_as_new(suggest_continue_as_new);
+    if (s.next_event_id() >= options_.suggest_continue_as_new_events) {
+      a->add_suggest_continue_as_new_reasons(
+          enums::SUGGEST_CONTINUE_AS_NEW_REASON_TOO_MANY_HISTORY_EVENTS);
+    }
+    if (history_size >= options_.suggest_continue_as_new_bytes) {
+      a->add_suggest_continue_as_new_reasons(
+          enums::SUGGEST_CONTINUE_AS_NEW_REASON_HISTORY_SIZE_TOO_LARGE);
+    }
+    m.Append(std::move(event));
+  }
+  m.DisarmTimers([&](const endure::history::ArmedTimer& t) {
+    return t.kind() == kWorkflowTaskScheduleToStart && t.ref() == scheduled_id;
+  });
+  const int64_t start_to_close = s.workflow_task().start_to_close_timeout();
+  if (start_to_close > 0) {
+    m.ArmTimer(kWorkflowTaskStartToClose, scheduled_id, attempt, m.now_nanos() + start_to_close);
+  }
+  started.started_event_id = s.workflow_task().started_event_id();
+  return started;
+}
+
+Result<wsv1::PollWorkflowTaskQueueResponse> HistoryEngine::WorkflowTaskResponse(
+    const MutableState& run, const std::vector<HistoryEvent>* kept,
+    const StartedWorkflowTask& started) {
+  const auto& task_info = run.workflow_task();
+  const int64_t started_id = started.started_event_id;
+  wsv1::PollWorkflowTaskQueueResponse r;
+  TaskToken token;
+  token.set_kind(TaskToken::KIND_WORKFLOW);
+  token.set_namespace_id(run.namespace_id());
+  token.set_workflow_id(run.workflow_id());
+  token.set_run_id(run.run_id());
+  token.set_scheduled_event_id(task_info.scheduled_event_id());
+  token.set_started_event_id(started_id);
+  token.set_attempt(task_info.attempt());
+  r.set_task_token(EncodeTaskToken(token));
+  r.mutable_workflow_execution()->set_workflow_id(run.workflow_id());
+  r.mutable_workflow_execution()->set_run_id(run.run_id());
+  *r.mutable_workflow_type() = run.started().workflow_type();
+  r.set_previous_started_event_id(run.last_completed_started_event_id());
+  r.set_started_event_id(started_id);
+  r.set_attempt(task_info.attempt());
+  r.mutable_workflow_execution_task_queue()->set_name(run.started().task_queue().name());
+  r.mutable_workflow_execution_task_queue()->set_kind(enums::TASK_QUEUE_KIND_NORMAL);
+  SetTimestamp(r.mutable_scheduled_time(), task_info.scheduled_time());
+  SetTimestamp(r.mutable_started_time(), task_info.started_time());
+  queries_.Attach(RunId(run.run_id()), r.mutable_queries());
+  AttachUpdates(run, started_id, &r);
+
+  // History: everything for a normal poller, only what is new for the sticky one.
+  const int64_t first = started.sticky ? run.last_completed_started_event_id() + 1 : 1;
+  const int64_t persisted_end = started.transient ? run.next_event_id() : started_id + 1;
+  // A transient task's two events are not stored: its response is never paged.
+  const int64_t page = started.transient ? persisted_end : options_.history_page_size;
+  if (kept != nullptr && static_cast<int64_t>(kept->size()) + 1 >= persisted_end) {
+    const int64_t last = std::min(persisted_end, first + page);
+    for (int64_t id = first; id < last; ++id) {
+      *r.mutable_history()->add_events() = (*kept)[static_cast<size_t>(id - 1)];
+    }
+  } else {
+    ENDURE_ASSIGN_OR_RETURN(auto events,
+                            options_.store->ReadHistory(RunId(run.run_id()), first, persisted_end,
+                                                        static_cast<size_t>(page)));
+    for (auto& e : events) *r.mutable_history()->add_events() = std::move(e);
+  }
+  const int64_t read_to = first + static_cast<int64_t>(r.history().events_size());
+  if (read_to < persisted_end) {
+    endure::history::HistoryPageToken next;
+    next.set_run_id(run.run_id());
+    next.set_next_event_id(read_to);
+    next.set_end_event_id(persisted_end);
+    r.set_next_page_token(EncodeHistoryPageToken(next));
+  }
+  if (started.transient) {
+    auto* scheduled = r.mutable_history()->add_events();
+    scheduled->set_event_id(task_info.scheduled_event_id());
+    scheduled->set_event_type(enums::EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
+    SetTimestamp(scheduled->mutable_event_time(), task_info.scheduled_time());
+    auto* sa = scheduled->mutable_workflow_task_scheduled_event_attributes();
+    *sa->mutable_task_queue() = run.started().task_queue();
+    *sa->mutable_start_to_close_timeout() = run.started().workflow_task_timeout();
+    sa->set_attempt(task_info.attempt());
+    auto* st_event = r.mutable_history()->add_events();
+    st_event->set_event_id(started_id);
+    st_event->set_event_type(enums::EVENT_TYPE_WORKFLOW_TASK_STARTED);
+    SetTimestamp(st_event->mutable_event_time(), task_info.started_time());
+    auto* st = st_event->mutable_workflow_task_started_event_attributes();
+    st->set_scheduled_event_id(task_info.scheduled_event_id());
+    st->set_identity(task_info.identity());
+    st->set_request_id(task_info.request_id());
+    st->set_history_size_bytes(run.history_size_bytes());
+  }
+  return r;
 }
 
 }  // namespace endure::engine::history

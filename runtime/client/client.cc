@@ -1,5 +1,6 @@
 #include "runtime/client/client.h"
 
+#include "runtime/client/eager_start.h"
 #include "runtime/proto_time.h"
 #include "runtime/workflow/retry_policy.h"
 #include "storage/base/uuid.h"
@@ -82,8 +83,21 @@ Result<WorkflowHandle> Client::StartWorkflow(const std::string& type, const Json
   }
   wsv1::StartWorkflowExecutionRequest r;
   FillStart(r, namespace_, type, input, options);
-  ENDURE_ASSIGN_OR_RETURN(auto started, service_->StartWorkflowExecution(r));
-  return WorkflowHandle{options.id, started.run_id()};
+  EagerWorkflowTarget* worker =
+      options.request_eager_start
+          ? ReserveEagerTarget(service_.get(), namespace_, options.task_queue)
+          : nullptr;
+  r.set_request_eager_execution(worker != nullptr);
+  auto started = service_->StartWorkflowExecution(r);
+  if (worker != nullptr) {
+    if (started.ok() && started->has_eager_workflow_task()) {
+      worker->RunEagerTask(std::move(*started->mutable_eager_workflow_task()));
+    } else {
+      worker->ReleaseEagerSlot();  // Refused, or the run exists already: matching serves it.
+    }
+  }
+  if (!started.ok()) return started.status();
+  return WorkflowHandle{options.id, started->run_id()};
 }
 
 Result<WorkflowHandle> Client::SignalWithStart(const std::string& type, const Json& input,

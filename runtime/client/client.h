@@ -31,6 +31,10 @@ struct StartWorkflowOptions {
       temporal::api::enums::v1::WORKFLOW_ID_CONFLICT_POLICY_UNSPECIFIED;
   Json memo = Json::object();               // Key -> value.
   Json search_attributes = Json::object();  // Key -> value (registered or predefined keys).
+  // Eager start: when a Worker of this process serves the task queue over the same Service and
+  // has a free slot, the server starts the first workflow task with the run and the worker runs
+  // it at once, with no trip through matching. Otherwise the start is an ordinary one.
+  bool request_eager_start = false;
 };
 
 struct WorkflowHandle {

@@ -66,13 +66,61 @@ Status Worker::Start() {
       pollers.push_back([this] { PollActivityTasks(); });
     }
   }
-  pool_.emplace(std::max<size_t>(pollers.size(), 1));
+  const int eager_threads = workflows_.empty() ? 0 : options_.workflow_pollers;
+  pool_.emplace(std::max<size_t>(pollers.size() + static_cast<size_t>(eager_threads), 1));
   for (auto& poller : pollers) boost::asio::post(*pool_, std::move(poller));
+  if (eager_threads > 0) {
+    {
+      std::lock_guard lock(eager_mu_);
+      eager_free_ = eager_threads;
+      eager_open_ = true;
+    }
+    RegisterEagerTarget(service_, options_.namespace_name, options_.task_queue, this);
+  }
   return Status::Ok();
+}
+
+bool Worker::ReserveEagerSlot() {
+  std::lock_guard lock(eager_mu_);
+  if (!eager_open_ || eager_free_ == 0) return false;
+  --eager_free_;
+  ++eager_awaited_;
+  return true;
+}
+
+void Worker::ReleaseEagerSlot() {
+  {
+    std::lock_guard lock(eager_mu_);
+    ++eager_free_;
+    --eager_awaited_;
+  }
+  eager_changed_.notify_all();
+}
+
+void Worker::RunEagerTask(wsv1::PollWorkflowTaskQueueResponse task) {
+  boost::asio::post(*pool_, [this, task = std::move(task)]() mutable {
+    HandleWorkflowTask(std::move(task));
+    eager_tasks_run_.fetch_add(1);
+    std::lock_guard lock(eager_mu_);
+    ++eager_free_;
+  });
+  {
+    std::lock_guard lock(eager_mu_);
+    --eager_awaited_;
+  }
+  eager_changed_.notify_all();
 }
 
 void Worker::Shutdown() {
   if (stopping_.exchange(true)) return;
+  // No new eager tasks; those whose starts are in flight are posted (or given up) before the
+  // pool is joined, which then waits for them to run.
+  UnregisterEagerTarget(this);
+  {
+    std::unique_lock lock(eager_mu_);
+    eager_open_ = false;
+    eager_changed_.wait(lock, [this] { return eager_awaited_ == 0; });
+  }
   {
     std::lock_guard lock(cancels_mu_);
     for (auto& cancel : poll_cancels_) cancel->Cancel();

@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <boost/asio/thread_pool.hpp>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "runtime/activity.h"
+#include "runtime/client/eager_start.h"
 #include "runtime/client/service.h"
 #include "runtime/workflow/workflow.h"
 
@@ -46,7 +48,7 @@ struct WorkerOptions {
   bool eager_activities = true;
 };
 
-class Worker {
+class Worker : private EagerWorkflowTarget {
  public:
   Worker(Service* service, WorkerOptions options);
   ~Worker();  // Shuts down.
@@ -63,12 +65,19 @@ class Worker {
   uint64_t workflow_tasks_completed() const { return workflow_tasks_.load(); }
   uint64_t full_history_replays() const { return full_replays_.load(); }
   uint64_t eager_activities_run() const { return eager_run_.load(); }
+  uint64_t eager_workflow_tasks_run() const { return eager_tasks_run_.load(); }
 
  private:
   struct CachedRun {
     std::unique_ptr<WorkflowRun> run;
     int64_t last_event_id = 0;
   };
+
+  // Eager workflow start (EagerWorkflowTarget): at most workflow_pollers first tasks handed back
+  // with their starts run at once, on threads of the pool kept for them.
+  bool ReserveEagerSlot() override;
+  void ReleaseEagerSlot() override;
+  void RunEagerTask(wsv1::PollWorkflowTaskQueueResponse task) override;
 
   void PollWorkflowTasks(const std::string& queue);
   void PollActivityTasks();
@@ -104,6 +113,11 @@ class Worker {
   std::vector<std::string> cache_order_;                     // Least recently used first.
 
   std::atomic<int> eager_slots_{0};  // Eager activities that may start now.
+  std::mutex eager_mu_;
+  std::condition_variable eager_changed_;
+  int eager_free_ = 0;     // Slots for eager workflow tasks.
+  int eager_awaited_ = 0;  // Reserved by a start still in flight: not yet run or released.
+  bool eager_open_ = false;
   std::atomic<bool> stopping_{false};
   std::mutex cancels_mu_;
   std::vector<std::shared_ptr<engine::CancelSignal>> poll_cancels_;
@@ -114,6 +128,7 @@ class Worker {
   std::atomic<uint64_t> workflow_tasks_{0};
   std::atomic<uint64_t> full_replays_{0};
   std::atomic<uint64_t> eager_run_{0};
+  std::atomic<uint64_t> eager_tasks_run_{0};
 };
 
 }  // namespace endure::runtime

@@ -282,8 +282,8 @@ Command EagerActivity(const std::string& activity_id, std::chrono::seconds start
   return command;
 }
 
-Result<wsv1::RespondWorkflowTaskCompletedResponse> CompleteFirstTask(EngineHarness& h,
-                                                                     std::vector<Command> commands) {
+Result<wsv1::RespondWorkflowTaskCompletedResponse> CompleteFirstTask(
+    EngineHarness& h, std::vector<Command> commands) {
   auto task = h.PollWorkflowTask();
   wsv1::RespondWorkflowTaskCompletedRequest r;
   r.set_namespace_("default");
@@ -340,17 +340,18 @@ TEST_P(ActivityScenarios, EagerActivityTimesOutAndRetriesThroughMatching) {
 
 TEST_P(ActivityScenarios, EagerActivityCancelledInTheSameTaskIsNotHandedOut) {
   h.Start("pay-14");
-  auto done = CompleteFirstTask(h, {EagerActivity("a", seconds(30)), EagerActivity("b", seconds(30)),
-                                    RequestCancelActivity(kScheduledId)});
+  auto done =
+      CompleteFirstTask(h, {EagerActivity("a", seconds(30)), EagerActivity("b", seconds(30)),
+                            RequestCancelActivity(kScheduledId)});
   ASSERT_TRUE(done.ok()) << done.status().ToString();
   ASSERT_EQ(done->activity_tasks_size(), 1);
   EXPECT_EQ(done->activity_tasks(0).activity_id(), "b");
   h.Step();
   auto types = h.EventTypes("pay-14");
-  ASSERT_EQ(Types(types.begin() + 4, types.end()),
-            (Types{"ACTIVITY_TASK_SCHEDULED", "ACTIVITY_TASK_SCHEDULED",
-                   "ACTIVITY_TASK_CANCEL_REQUESTED", "ACTIVITY_TASK_CANCELED",
-                   "WORKFLOW_TASK_SCHEDULED"}));
+  ASSERT_EQ(
+      Types(types.begin() + 4, types.end()),
+      (Types{"ACTIVITY_TASK_SCHEDULED", "ACTIVITY_TASK_SCHEDULED", "ACTIVITY_TASK_CANCEL_REQUESTED",
+             "ACTIVITY_TASK_CANCELED", "WORKFLOW_TASK_SCHEDULED"}));
   EXPECT_TRUE(h.PollActivityTask(kTaskQueue, milliseconds(20)).task_token().empty());
 }
 

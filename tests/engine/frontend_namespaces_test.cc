@@ -154,7 +154,7 @@ TEST_F(FrontendNamespacesTest, SystemInfoAdvertisesWhatTheSdksNeed) {
   EXPECT_TRUE(info->capabilities().sdk_metadata());
   EXPECT_TRUE(info->capabilities().signal_and_query_header());
   EXPECT_TRUE(info->capabilities().activity_failure_include_heartbeat());
-  EXPECT_FALSE(info->capabilities().eager_workflow_start());
+  EXPECT_TRUE(info->capabilities().eager_workflow_start());
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Starting workflows: the id conflict policies toward a running workflow, the reuse policies
-// toward a closed one, signal-with-start on a new and on a running workflow, and a start delay.
+// toward a closed one, signal-with-start on a new and on a running workflow, a start delay, and
+// eager starts.
 // Each runs in one engine and reopened between steps.
 #include <gtest/gtest.h>
 
@@ -122,6 +123,64 @@ TEST_P(StartScenarios, AStartDelayHoldsTheFirstTask) {
   EXPECT_EQ(h.EventTypes("later"), (Types{"WORKFLOW_EXECUTION_STARTED", "WORKFLOW_EXECUTION_SIGNALED",
                                            "WORKFLOW_TASK_SCHEDULED"}));
   EXPECT_FALSE(h.PollWorkflowTask().task_token().empty());
+}
+
+TEST_P(StartScenarios, AnEagerStartHandsBackTheFirstTaskStarted) {
+  auto r = h.StartRequest("eager");
+  r.set_request_eager_execution(true);
+  r.set_identity("worker@host");
+  auto started = h.Start(r);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  ASSERT_TRUE(started->has_eager_workflow_task());
+  const auto& task = started->eager_workflow_task();
+  EXPECT_EQ(task.workflow_execution().run_id(), started->run_id());
+  EXPECT_EQ(task.workflow_type().name(), "OrderWorkflow");
+  EXPECT_EQ(task.started_event_id(), 3);
+  ASSERT_EQ(task.history().events_size(), 3);
+  EXPECT_TRUE(task.history()
+                  .events(0)
+                  .workflow_execution_started_event_attributes()
+                  .eager_execution_accepted());
+  EXPECT_EQ(task.history().events(2).workflow_task_started_event_attributes().identity(),
+            "worker@host");
+  h.Step();
+  // Nothing went through matching, and the task completes like a polled one.
+  EXPECT_TRUE(h.PollWorkflowTask(kTaskQueue, milliseconds(20)).task_token().empty());
+  ASSERT_TRUE(h.CompleteWorkflowTask(task.task_token(), {CompleteWorkflow(R"("done")")}).ok());
+  h.Step();
+  EXPECT_EQ(h.EventTypes("eager"),
+            (Types{"WORKFLOW_EXECUTION_STARTED", "WORKFLOW_TASK_SCHEDULED", "WORKFLOW_TASK_STARTED",
+                   "WORKFLOW_TASK_COMPLETED", "WORKFLOW_EXECUTION_COMPLETED"}));
+}
+
+TEST_P(StartScenarios, AnEagerStartThatIsNotStartedNowGoesThroughMatching) {
+  // A start delay: the first task waits, so nothing is handed back.
+  auto delayed = h.StartRequest("eager-later");
+  delayed.set_request_eager_execution(true);
+  delayed.mutable_workflow_start_delay()->set_seconds(30);
+  auto started = h.Start(delayed);
+  ASSERT_TRUE(started.ok());
+  EXPECT_FALSE(started->has_eager_workflow_task());
+  EXPECT_FALSE(h.Events("eager-later")[0]
+                   .workflow_execution_started_event_attributes()
+                   .eager_execution_accepted());
+  // The same request again: the run it created answers, without a task.
+  auto again = h.StartRequest("eager-now");
+  again.set_request_eager_execution(true);
+  auto first = h.Start(again);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(first->has_eager_workflow_task());
+  ASSERT_TRUE(
+      h.CompleteWorkflowTask(first->eager_workflow_task().task_token(), {CompleteWorkflow("1")})
+          .ok());
+  auto repeated = h.Start(again);
+  ASSERT_TRUE(repeated.ok());
+  EXPECT_FALSE(repeated->has_eager_workflow_task());
+  h.Step();
+  EXPECT_TRUE(h.PollWorkflowTask(kTaskQueue, milliseconds(20)).task_token().empty());
+  h.Advance(seconds(30));
+  h.Step();
+  EXPECT_EQ(h.PollWorkflowTask().workflow_execution().workflow_id(), "eager-later");
 }
 
 INSTANTIATE_TEST_SUITE_P(Engine, StartScenarios, ::testing::Values(false, true),

@@ -87,11 +87,12 @@ class WorkflowTest : public ::testing::TestWithParam<bool> {
     ASSERT_TRUE(worker_->Start().ok());
   }
 
-  WorkflowHandle Start(const std::string& id) {
+  WorkflowHandle Start(const std::string& id, bool eager = false) {
     StartWorkflowOptions options;
     options.id = id;
     options.task_queue = "greetings";
     options.memo = {{"owner", "jarvis"}};
+    options.request_eager_start = eager;
     auto started = client_->StartWorkflow("Greeter", "Ada", options);
     EXPECT_TRUE(started.ok()) << started.status().ToString();
     return started.ok() ? *started : WorkflowHandle{id, ""};
@@ -161,6 +162,25 @@ TEST_P(WorkflowTest, WithoutEagerActivitiesTheyGoThroughMatching) {
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ((*result)["greeting"], "Hello, Ada!");
   EXPECT_EQ(worker_->eager_activities_run(), 0u);
+}
+
+TEST_P(WorkflowTest, AnEagerStartRunsTheFirstTaskOnThisProcessWorker) {
+  StartWorker(100);
+  const WorkflowHandle w = Start("greet-6", /*eager=*/true);
+  AwaitStage(w, "waiting");
+  EXPECT_EQ(worker_->eager_workflow_tasks_run(), 1u);
+  ASSERT_TRUE(client_->Signal(w, "go", true).ok());
+  auto result = client_->GetResult(w);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ((*result)["greeting"], "Hello, Ada!");
+  // A start on a queue no worker here serves is an ordinary one.
+  StartWorkflowOptions elsewhere;
+  elsewhere.id = "greet-7";
+  elsewhere.task_queue = "nobody-here";
+  elsewhere.request_eager_start = true;
+  auto other = client_->StartWorkflow("Greeter", "Bob", elsewhere);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  EXPECT_EQ(worker_->eager_workflow_tasks_run(), 1u);
 }
 
 TEST_P(WorkflowTest, ReplaysItsHistoryAndCatchesAChangedWorkflow) {
