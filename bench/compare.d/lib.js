@@ -240,7 +240,20 @@ function emit(obj) {
   process.stdout.write(`${JSON.stringify(obj)}\n`);
 }
 
+// Runs the driver command `name` of `commands` and exits: 0 when it succeeds, 1 when it throws,
+// 2 when there is no such command.
+function runCommand(commands, name) {
+  if (!commands[name]) {
+    process.stderr.write(`unknown command ${name}\n`);
+    process.exit(2);
+  }
+  commands[name]().then(() => process.exit(0), (err) => {
+    process.stderr.write(`${err.stack || err}\n`);
+    process.exit(1);
+  });
+}
+
 module.exports = {
   percentile, summary, median, sleep, freePort, tcpOpen, waitPort, start, waitLine, stop,
-  stopAllSync, rssMb, treePssMb, request, pool, closedLoop, args, emit,
+  stopAllSync, rssMb, treePssMb, request, pool, closedLoop, args, emit, runCommand,
 };

@@ -6,7 +6,7 @@
 //   throughput --ingress URL --steps N --clients C --seconds S [--warmup W]
 //   timers     --ingress URL --stats URL --count N --delay-ms D
 //   open       --ingress URL --count N
-const { args, emit, summary, closedLoop, pool, request } = require('./lib');
+const { args, emit, summary, closedLoop, pool, request, runCommand } = require('./lib');
 
 const a = args();
 const cmd = a._[0];
@@ -73,11 +73,4 @@ async function open() {
 }
 
 const commands = { latency, throughput, timers, open };
-if (!commands[cmd]) {
-  process.stderr.write(`unknown command ${cmd}\n`);
-  process.exit(2);
-}
-commands[cmd]().then(() => process.exit(0), (err) => {
-  process.stderr.write(`${err.stack || err}\n`);
-  process.exit(1);
-});
+runCommand(commands, cmd);

@@ -15,7 +15,7 @@
 const fs = require('node:fs');
 const readline = require('node:readline');
 const { Connection, Client, WorkflowExecutionAlreadyStartedError } = require('@temporalio/client');
-const { args, emit, summary, closedLoop, pool, sleep } = require('./lib');
+const { args, emit, summary, closedLoop, pool, sleep, runCommand } = require('./lib');
 
 const a = args();
 const cmd = a._[0];
@@ -259,11 +259,4 @@ async function recovery() {
 }
 
 const commands = { bundle, latency, throughput, timers, history, open, replay, recovery };
-if (!commands[cmd]) {
-  process.stderr.write(`unknown command ${cmd}\n`);
-  process.exit(2);
-}
-commands[cmd]().then(() => process.exit(0), (err) => {
-  process.stderr.write(`${err.stack || err}\n`);
-  process.exit(1);
-});
+runCommand(commands, cmd);
