@@ -91,11 +91,7 @@ wsv1::PollActivityTaskQueueResponse HistoryEngine::ActivityTaskOf(
   const auto& sched = activity.scheduled();
   const auto& current = run.pending().activity_attempts().at(id);
   wsv1::PollActivityTaskQueueResponse r;
-  TaskToken token;
-  token.set_kind(TaskToken::KIND_ACTIVITY);
-  token.set_namespace_id(run.namespace_id());
-  token.set_workflow_id(run.workflow_id());
-  token.set_run_id(run.run_id());
+  TaskToken token = TaskTokenOf(TaskToken::KIND_ACTIVITY, run);
   token.set_scheduled_event_id(id);
   token.set_attempt(current.attempt());
   token.set_activity_id(sched.activity_id());

@@ -121,11 +121,7 @@ void HistoryEngine::RecordQueryTaskStarted(const storage::TaskRow& task,
     if (!lease.ok()) return done(lease.status());
     const MutableState& s = (*lease)->state();
     wsv1::PollWorkflowTaskQueueResponse r;
-    TaskToken token;
-    token.set_kind(TaskToken::KIND_QUERY);
-    token.set_namespace_id(s.namespace_id());
-    token.set_workflow_id(s.workflow_id());
-    token.set_run_id(s.run_id());
+    TaskToken token = TaskTokenOf(TaskToken::KIND_QUERY, s);
     token.set_query_id(query.id);
     r.set_task_token(EncodeTaskToken(token));
     r.mutable_workflow_execution()->set_workflow_id(s.workflow_id());

@@ -15,6 +15,16 @@ std::string EncodeTaskToken(const endure::history::TaskToken& token) {
   return out;
 }
 
+endure::history::TaskToken TaskTokenOf(endure::history::TaskToken::Kind kind,
+                                       const endure::history::MutableState& run) {
+  endure::history::TaskToken token;
+  token.set_kind(kind);
+  token.set_namespace_id(run.namespace_id());
+  token.set_workflow_id(run.workflow_id());
+  token.set_run_id(run.run_id());
+  return token;
+}
+
 Result<endure::history::TaskToken> DecodeTaskToken(std::string_view bytes) {
   if (bytes.empty()) return InvalidArgument("task token is empty");
   if (bytes[0] != kVersion1) return InvalidArgument("task token is not one this server issued");

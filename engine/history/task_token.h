@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/history/mutable_state.pb.h"
 #include "engine/history/task_token.pb.h"
 #include "storage/base/status.h"
 
@@ -16,6 +17,9 @@ namespace endure::engine::history {
 
 std::string EncodeTaskToken(const endure::history::TaskToken& token);
 Result<endure::history::TaskToken> DecodeTaskToken(std::string_view bytes);
+// A token of `kind` naming `run`; the caller adds what names the task within it.
+endure::history::TaskToken TaskTokenOf(endure::history::TaskToken::Kind kind,
+                                       const endure::history::MutableState& run);
 
 // Page tokens of GetWorkflowExecutionHistory (and of poll responses), encoded the same way.
 std::string EncodeHistoryPageToken(const endure::history::HistoryPageToken& token);

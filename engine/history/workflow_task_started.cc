@@ -107,11 +107,7 @@ Result<wsv1::PollWorkflowTaskQueueResponse> HistoryEngine::WorkflowTaskResponse(
   const auto& task_info = run.workflow_task();
   const int64_t started_id = started.started_event_id;
   wsv1::PollWorkflowTaskQueueResponse r;
-  TaskToken token;
-  token.set_kind(TaskToken::KIND_WORKFLOW);
-  token.set_namespace_id(run.namespace_id());
-  token.set_workflow_id(run.workflow_id());
-  token.set_run_id(run.run_id());
+  TaskToken token = TaskTokenOf(TaskToken::KIND_WORKFLOW, run);
   token.set_scheduled_event_id(task_info.scheduled_event_id());
   token.set_started_event_id(started_id);
   token.set_attempt(task_info.attempt());

@@ -50,7 +50,7 @@ Status Worker::Start() {
   if (options_.task_queue.empty()) return InvalidArgument("a worker needs a task queue");
   if (started_) return FailedPrecondition("the worker has already started");
   started_ = true;
-  eager_slots_ = options_.eager_activities ? options_.activity_pollers : 0;
+  eager_activity_slots_ = options_.eager_activities ? options_.activity_pollers : 0;
   std::vector<std::function<void()>> pollers;
   if (!workflows_.empty()) {
     for (int i = 0; i < options_.workflow_pollers; ++i) {
@@ -290,16 +290,16 @@ void Worker::HandleWorkflowTask(wsv1::PollWorkflowTaskQueueResponse task) {
     const int reserved = RequestEagerActivities(response);
     auto done = service_->RespondWorkflowTaskCompleted(response);
     if (!done.ok()) {
-      eager_slots_ += reserved;
+      eager_activity_slots_ += reserved;
       return;  // The task is stale (another worker took the run): drop the run.
     }
     workflow_tasks_.fetch_add(1);
-    eager_slots_ += reserved - done->activity_tasks_size();
+    eager_activity_slots_ += reserved - done->activity_tasks_size();
     CacheRun(task.workflow_execution().run_id(), std::move(*cached));
     for (const auto& activity : done->activity_tasks()) {
       HandleActivityTask(activity);
       eager_run_.fetch_add(1);
-      ++eager_slots_;
+      ++eager_activity_slots_;
     }
     return;
   }
@@ -340,8 +340,8 @@ int Worker::RequestEagerActivities(wsv1::RespondWorkflowTaskCompletedRequest& re
         !activities_.contains(a->activity_type().name())) {
       continue;
     }
-    int free = eager_slots_.load();
-    while (free > 0 && !eager_slots_.compare_exchange_weak(free, free - 1)) {
+    int free = eager_activity_slots_.load();
+    while (free > 0 && !eager_activity_slots_.compare_exchange_weak(free, free - 1)) {
     }
     if (free <= 0) break;
     a->set_request_eager_execution(true);

@@ -112,7 +112,7 @@ class Worker : private EagerWorkflowTarget {
   std::map<std::string, std::unique_ptr<CachedRun>> cache_;  // By run id.
   std::vector<std::string> cache_order_;                     // Least recently used first.
 
-  std::atomic<int> eager_slots_{0};  // Eager activities that may start now.
+  std::atomic<int> eager_activity_slots_{0};  // Eager activities that may start now.
   std::mutex eager_mu_;
   std::condition_variable eager_changed_;
   int eager_free_ = 0;     // Slots for eager workflow tasks.
