@@ -10,6 +10,18 @@ bool Cancelled(const PollOptions& options) {
   return options.cancelled && options.cancelled->cancelled();
 }
 
+// Answers a poll with a task the history service started for it (direct dispatch), unless its
+// caller has gone: then it ends empty, and the history service takes the task back.
+template <typename Poll, typename Response>
+bool Answered(const Poll& poll, Response task) {
+  if (Cancelled(poll.options)) {
+    poll.done(Response());
+    return false;
+  }
+  poll.done(std::move(task));
+  return true;
+}
+
 // Adapts the history service's answer (cancel_requested, or just done) to a response type.
 template <typename Response>
 Callback<bool> Answer(Callback<Response> done) {
@@ -58,6 +70,9 @@ void Frontend::PollWorkflowTasks(std::shared_ptr<const WorkflowPoll> poll) {
           history_->RecordWorkflowTaskStarted(*task, poll->request, std::move(started));
         }
         return true;
+      },
+      [poll](matching::StartedTask task) {
+        return Answered(*poll, std::get<wsv1::PollWorkflowTaskQueueResponse>(std::move(task)));
       });
   if (wait != 0 && poll->options.cancelled) {
     // A weak reference: the signal belongs to the poll, and a strong one would keep both alive
@@ -128,6 +143,9 @@ void Frontend::PollActivityTasks(std::shared_ptr<const ActivityPoll> poll) {
               poll->done(std::move(**r));
             });
         return true;
+      },
+      [poll](matching::StartedTask task) {
+        return Answered(*poll, std::get<wsv1::PollActivityTaskQueueResponse>(std::move(task)));
       });
   if (wait != 0 && poll->options.cancelled) {
     // A weak reference: the signal belongs to the poll, and a strong one would keep both alive

@@ -110,6 +110,7 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation,
                            std::function<void(Status)> done) {
   lease->MarkDirty();
   const int64_t version = lease->db_version();
+  std::vector<DirectDispatch> dispatched = DispatchToWaitingPolls(mutation);
   storage::Transition transition = mutation.Finish(version);
   RenderVisibility(transition);
   std::vector<storage::TaskRow> tasks = transition.tasks_created;
@@ -124,8 +125,10 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation,
       std::move(transition),
       [this, lease = std::move(lease), version, tasks = std::move(tasks),
        events = std::move(events), linked = std::move(linked), fire_times = std::move(fire_times),
-       run_id, new_events, done = std::move(done)](Result<storage::Committed> committed) mutable {
+       run_id, new_events, dispatched = std::move(dispatched),
+       done = std::move(done)](Result<storage::Committed> committed) mutable {
         if (!committed.ok()) {
+          ReleaseDispatched(dispatched);
           done(committed.status());  // The lease is dirty: the run reloads from the store.
           return;
         }
@@ -140,11 +143,15 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation,
           fire_times.insert(fire_times.end(), run.fire_times.begin(), run.fire_times.end());
         }
         done(Status::Ok());
+        // After `done`, which settles what the transition did to updates: a workflow task
+        // started here carries the updates still undelivered then, as one polled later would.
+        auto answers = AnswersOf(std::move(dispatched), lease->state(), lease->history());
         DispatchQueryTasksIfIdle(lease->state());
         AbortUpdatesIfClosed(lease->state());
         const bool closed =
             lease->state().status() != temporal::api::enums::v1::WORKFLOW_EXECUTION_STATUS_RUNNING;
         lease.reset();  // The run's next operation may start before matching hands out tasks.
+        for (auto& answer : answers) answer();
         if (!tasks.empty()) options_.matching->AddTasks(tasks);
         for (TimePoint t : fire_times) timers_->Armed(t);
         if (new_events) NotifyHistoryWatchers(run_id, closed);

@@ -200,6 +200,14 @@ class HistoryEngine {
     bool transient = false;  // A retry whose events are not written until it completes.
     int64_t started_event_id = 0;
   };
+  // A task started for a waiting poll in the transition that scheduled it (direct dispatch).
+  struct DirectDispatch {
+    matching::ClaimedPoll poll;
+    storage::TaskKind kind = storage::TaskKind::kWorkflow;
+    int64_t ref = 0;  // The workflow task's or the activity's scheduled event id.
+    int32_t attempt = 0;
+    StartedWorkflowTask workflow_task;  // For a workflow task.
+  };
 
   // Another workflow on whose behalf a signal or cancel request is made (its Initiated event).
   struct ExternalSender {
@@ -245,9 +253,14 @@ class HistoryEngine {
     // Eager workflow start: the first workflow task is started in the same transition, for the
     // worker of this identity, and returned with the start (only when it begins at once).
     std::optional<std::string> eager_identity;
+    // Otherwise a poll waiting on the queue may get the first workflow task started for it
+    // (direct dispatch). Not for a run linked to its predecessor's transition, whose state joins
+    // the cache only through that commit.
+    bool dispatch = false;
   };
   struct NewRun {
     std::optional<StartedWorkflowTask> eager;  // The first workflow task, started eagerly.
+    std::vector<DirectDispatch> dispatched;    // Or started for a waiting poll.
     std::shared_ptr<MutableState> state;
     storage::Transition transition;
     std::vector<storage::TaskRow> tasks;
@@ -321,6 +334,23 @@ class HistoryEngine {
   Result<wsv1::PollWorkflowTaskQueueResponse> WorkflowTaskResponse(
       const MutableState& run, const std::vector<HistoryEvent>* kept,
       const StartedWorkflowTask& started);
+
+  // Direct dispatch (direct_dispatch.cc): the tasks a mutation schedules, each started within
+  // it for a poll waiting on its queue (see DirectDispatch), and answered once the transition is
+  // durable.
+  // Called last, once the mutation holds everything else it writes.
+  std::vector<DirectDispatch> DispatchToWaitingPolls(RunMutation& m);
+  // Once committed, with the run still held: the answers to the claimed polls, to give after the
+  // run is released.
+  std::vector<std::function<void()>> AnswersOf(std::vector<DirectDispatch> dispatched,
+                                               const MutableState& s,
+                                               const std::vector<HistoryEvent>* kept);
+  // The transition failed: the claimed polls end empty, and their pollers poll again.
+  static void ReleaseDispatched(std::vector<DirectDispatch>& dispatched);
+  // A started task whose poller was gone before it was answered.
+  void TimeOutUndeliveredWorkflowTask(const RunId& run_id, int64_t scheduled_event_id,
+                                      int32_t attempt);
+  void ReturnUndeliveredActivity(const RunId& run_id, int64_t scheduled_event_id, int32_t attempt);
 
   // Life-cycle steps shared by the operations (workflow_tasks.cc).
   void ScheduleWorkflowTask(RunMutation& m);

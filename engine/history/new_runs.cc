@@ -51,6 +51,8 @@ HistoryEngine::NewRun HistoryEngine::BuildNewRun(const RunStart& start, TimePoin
     if (eager) {
       m.WithdrawTask(storage::TaskKind::kWorkflow, s.workflow_task().scheduled_event_id());
       run.eager = StartWorkflowTask(m, *start.eager_identity);
+    } else if (start.dispatch) {
+      run.dispatched = DispatchToWaitingPolls(m);
     }
   }
   // The run ends at its run timeout or at the workflow's expiration, whichever comes first.

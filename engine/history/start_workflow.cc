@@ -194,6 +194,7 @@ void HistoryEngine::StartRun(const storage::NamespaceRecord& ns,
   if (request.request_eager_execution() && !signal && !parent) {
     start.eager_identity = request.identity();
   }
+  start.dispatch = true;
   auto& a = start.started;
   *a.mutable_workflow_type() = request.workflow_type();
   a.mutable_task_queue()->set_name(request.task_queue().name());
@@ -229,10 +230,11 @@ void HistoryEngine::StartRun(const storage::NamespaceRecord& ns,
   NewRun run = BuildNewRun(start, now);
   Submit(std::move(run.transition),
          [this, ns, request, signal, parent, run_id, state = run.state, eager = run.eager,
-          tasks = std::move(run.tasks), fire_times = std::move(run.fire_times),
-          events = std::move(run.events),
+          dispatched = std::move(run.dispatched), tasks = std::move(run.tasks),
+          fire_times = std::move(run.fire_times), events = std::move(run.events),
           done = std::move(done)](Result<storage::Committed> committed) mutable {
            if (!committed.ok()) {
+             ReleaseDispatched(dispatched);
              if (committed.status().code() == StatusCode::kAborted) {
                // Another start of the same workflow id won the race: answer as it would have.
                return StartRun(ns, request, std::move(signal), std::move(done), parent);
@@ -248,8 +250,11 @@ void HistoryEngine::StartRun(const storage::NamespaceRecord& ns,
              auto task = WorkflowTaskResponse(*state, &events, *eager);
              if (task.ok()) *response.mutable_eager_workflow_task() = std::move(*task);
            }
+           // The run's history is the events just written.
+           auto answers = AnswersOf(std::move(dispatched), *state, &events);
            runs_.Insert(std::move(*state), 1, std::move(events));
            done(std::move(response));
+           for (auto& answer : answers) answer();
            options_.matching->AddTasks(tasks);
            for (TimePoint t : fire_times) timers_->Armed(t);
          });

@@ -37,7 +37,8 @@ void Matching::LoadLocked(const QueueKey& key, Queue& queue) {
 
 uint64_t Matching::Poll(const NamespaceId& namespace_id, const std::string& queue_name,
                         TaskKind kind, const std::string& identity,
-                        AlarmClock::Clock::time_point deadline, PollCallback callback) {
+                        AlarmClock::Clock::time_point deadline, PollCallback callback,
+                        StartedTaskCallback started) {
   const QueueKey key{namespace_id.value(), queue_name, static_cast<int>(kind)};
   const auto now = AlarmClock::Clock::now();
   deadline = std::min(deadline, now + options_.max_poll_wait);
@@ -56,6 +57,8 @@ uint64_t Matching::Poll(const NamespaceId& namespace_id, const std::string& queu
         const uint64_t id = next_waiter_id_++;
         Waiter& waiter = queue.waiters[id];
         waiter.callback = std::move(callback);
+        waiter.started = std::move(started);
+        waiter.identity = identity;
         // Set under the lock: a match that removes the waiter first cancels this alarm.
         waiter.alarm = options_.alarms->Set(deadline, [this, key, id] { Expire(key, id); });
         return id;
@@ -70,6 +73,26 @@ uint64_t Matching::Poll(const NamespaceId& namespace_id, const std::string& queu
   // A poller that left between asking and receiving passes the task to the next one.
   if (!callback(std::move(task))) Offer(key, std::move(copy));
   return 0;
+}
+
+std::optional<ClaimedPoll> Matching::ClaimPoll(const NamespaceId& namespace_id,
+                                               const std::string& queue_name, TaskKind kind) {
+  Waiter waiter;
+  {
+    std::lock_guard lock(mu_);
+    auto q = queues_.find({namespace_id.value(), queue_name, static_cast<int>(kind)});
+    if (q == queues_.end()) return std::nullopt;
+    auto& waiters = q->second.waiters;
+    auto w = std::find_if(waiters.begin(), waiters.end(),
+                          [](const auto& entry) { return entry.second.started != nullptr; });
+    if (w == waiters.end()) return std::nullopt;
+    waiter = std::move(w->second);
+    waiters.erase(w);
+    q->second.last_poll = AlarmClock::Clock::now();
+  }
+  options_.alarms->Cancel(waiter.alarm);
+  return ClaimedPoll{std::move(waiter.identity), std::move(waiter.callback),
+                     std::move(waiter.started)};
 }
 
 void Matching::CancelPoll(const NamespaceId& namespace_id, const std::string& queue_name,

@@ -10,6 +10,11 @@
 // A task handed to a poller that is gone (its callback returns false) goes back to the queue,
 // never lost. Polls wait until their deadline, at most max_poll_wait, and then end empty.
 //
+// Direct dispatch: the history service may instead claim a waiting poll while it builds the
+// transition that schedules a task, start the task for that poller in the same transition, and
+// answer the poll with the started task once it is durable. The task then has no row, and its
+// start costs no transition of its own.
+//
 // Thread-safety: every method may be called from any thread. Poll callbacks run on the thread
 // that found the match (a committing thread, a polling thread, or the alarm thread) and must not
 // block.
@@ -24,11 +29,13 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include "engine/common/alarm_clock.h"
 #include "storage/records.h"
 #include "storage/store.h"
+#include "temporal/api/workflowservice/v1/request_response.pb.h"
 
 namespace endure::engine::matching {
 
@@ -47,6 +54,20 @@ struct MatchingOptions {
 // Receives the matched task, or nullopt when the poll ended without one. Returns false when the
 // poller can no longer take the task (its call was cancelled); the task then goes to another.
 using PollCallback = std::function<bool(std::optional<TaskRow>)>;
+// A task the history service started for a claimed poll: the poll's response.
+using StartedTask = std::variant<temporal::api::workflowservice::v1::PollWorkflowTaskQueueResponse,
+                                 temporal::api::workflowservice::v1::PollActivityTaskQueueResponse>;
+// Answers a poll with a task started for it. Returns false when the poller is gone.
+using StartedTaskCallback = std::function<bool(StartedTask)>;
+
+// A waiting poll taken off its queue for direct dispatch. Exactly one answer must follow:
+// `started` once the task's start is durable, or `callback(nullopt)` (the poll ends empty, and
+// its poller polls again) when the transition fails.
+struct ClaimedPoll {
+  std::string identity;
+  PollCallback callback;
+  StartedTaskCallback started;
+};
 
 class Matching {
  public:
@@ -56,10 +77,13 @@ class Matching {
   Matching& operator=(const Matching&) = delete;
 
   // Returns the id of the wait it registered (0 when the poll was answered at once), for
-  // CancelPoll.
+  // CancelPoll. A poll with a `started` callback may be claimed for direct dispatch.
   uint64_t Poll(const NamespaceId& namespace_id, const std::string& queue, TaskKind kind,
                 const std::string& identity, AlarmClock::Clock::time_point deadline,
-                PollCallback callback);
+                PollCallback callback, StartedTaskCallback started = nullptr);
+  // Takes the longest-waiting poll on the queue that accepts a started task, if any.
+  std::optional<ClaimedPoll> ClaimPoll(const NamespaceId& namespace_id, const std::string& queue,
+                                       TaskKind kind);
   // Ends a waiting poll whose caller has gone: it is answered empty now, and takes no task.
   void CancelPoll(const NamespaceId& namespace_id, const std::string& queue, TaskKind kind,
                   uint64_t wait_id);
@@ -104,6 +128,8 @@ class Matching {
  private:
   struct Waiter {
     PollCallback callback;
+    StartedTaskCallback started;
+    std::string identity;
     AlarmClock::Id alarm = 0;
   };
   struct Queue {

@@ -48,6 +48,14 @@ void EngineHarness::Open() {
   options.path = dir_.File("endure.db");
   options.durability = storage::Durability::kNormal;
   options.env = &env_;
+  options.before_batch_for_testing = [this] {
+    std::function<void()> hook;
+    {
+      std::lock_guard lock(before_batch_mu_);
+      hook = before_batch_;
+    }
+    if (hook) hook();
+  };
   auto store = storage::Store::Open(options);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   store_ = std::move(store).value();
@@ -212,6 +220,45 @@ wsv1::PollWorkflowTaskQueueResponse EngineHarness::PollWorkflowTask(
       [&](auto done) { frontend_->PollWorkflowTaskQueue(r, options, done); });
   EXPECT_TRUE(response.ok()) << response.status().ToString();
   return response.ok() ? *response : wsv1::PollWorkflowTaskQueueResponse();
+}
+
+EngineHarness::WaitingPoll<wsv1::PollWorkflowTaskQueueResponse>
+EngineHarness::StartWorkflowTaskPoll(const std::string& queue) {
+  wsv1::PollWorkflowTaskQueueRequest r;
+  r.set_namespace_("default");
+  r.mutable_task_queue()->set_name(queue);
+  r.set_identity("waiting-worker@test");
+  WaitingPoll<wsv1::PollWorkflowTaskQueueResponse> poll;
+  auto answer = std::make_shared<std::promise<Result<wsv1::PollWorkflowTaskQueueResponse>>>();
+  poll.response = answer->get_future();
+  frontend_->PollWorkflowTaskQueue(
+      r, PollOptions{AlarmClock::Clock::now() + std::chrono::seconds(30), poll.cancel},
+      [answer](Result<wsv1::PollWorkflowTaskQueueResponse> response) {
+        answer->set_value(std::move(response));
+      });
+  return poll;
+}
+
+EngineHarness::WaitingPoll<wsv1::PollActivityTaskQueueResponse>
+EngineHarness::StartActivityTaskPoll(const std::string& queue) {
+  wsv1::PollActivityTaskQueueRequest r;
+  r.set_namespace_("default");
+  r.mutable_task_queue()->set_name(queue);
+  r.set_identity("waiting-worker@test");
+  WaitingPoll<wsv1::PollActivityTaskQueueResponse> poll;
+  auto answer = std::make_shared<std::promise<Result<wsv1::PollActivityTaskQueueResponse>>>();
+  poll.response = answer->get_future();
+  frontend_->PollActivityTaskQueue(
+      r, PollOptions{AlarmClock::Clock::now() + std::chrono::seconds(30), poll.cancel},
+      [answer](Result<wsv1::PollActivityTaskQueueResponse> response) {
+        answer->set_value(std::move(response));
+      });
+  return poll;
+}
+
+void EngineHarness::SetBeforeBatch(std::function<void()> hook) {
+  std::lock_guard lock(before_batch_mu_);
+  before_batch_ = std::move(hook);
 }
 
 Result<wsv1::RespondWorkflowTaskCompletedResponse> EngineHarness::RespondCompleted(

@@ -8,7 +8,10 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <future>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -78,6 +81,21 @@ class EngineHarness {
                                                               const std::string& details_json);
   Status CancelActivity(const std::string& token);
 
+  // A poll left waiting while the scenario goes on; `cancel` ends it as a caller going away
+  // would.
+  template <typename Response>
+  struct WaitingPoll {
+    std::future<Result<Response>> response;
+    std::shared_ptr<CancelSignal> cancel = std::make_shared<CancelSignal>();
+  };
+  WaitingPoll<wsv1::PollWorkflowTaskQueueResponse> StartWorkflowTaskPoll(
+      const std::string& queue = kTaskQueue);
+  WaitingPoll<wsv1::PollActivityTaskQueueResponse> StartActivityTaskPoll(
+      const std::string& queue = kTaskQueue);
+
+  // Runs `hook` on the store's writer thread each time it wakes to commit (nullptr: nothing).
+  void SetBeforeBatch(std::function<void()> hook);
+
  private:
   void Open();
 
@@ -87,6 +105,8 @@ class EngineHarness {
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<Frontend> frontend_;
   std::vector<std::string> workflow_ids_;  // Started through the harness: checked by Step().
+  std::mutex before_batch_mu_;
+  std::function<void()> before_batch_;
 };
 
 // Commands as a scripted worker writes them.
