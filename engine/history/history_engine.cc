@@ -118,6 +118,13 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation,
   for (const auto& timer : transition.timers_created) fire_times.push_back(timer.fire_time);
   const RunId run_id(lease->state().run_id());
   const bool new_events = !transition.events.empty();
+  // The close event, for the polls waiting for it (a client waiting for a result).
+  std::optional<HistoryEvent> close_event;
+  if (const int64_t close_id = lease->state().close_event_id(); close_id != 0) {
+    for (const auto& event : transition.events) {
+      if (event.event_id() == close_id) close_event = event;
+    }
+  }
   std::vector<HistoryEvent> events;
   if (new_events && lease->history() != nullptr) events = transition.events;
   std::vector<RunMutation::LinkedRun> linked = std::move(mutation.linked_runs());
@@ -125,7 +132,7 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation,
       std::move(transition),
       [this, lease = std::move(lease), version, tasks = std::move(tasks),
        events = std::move(events), linked = std::move(linked), fire_times = std::move(fire_times),
-       run_id, new_events, dispatched = std::move(dispatched),
+       run_id, new_events, close_event = std::move(close_event), dispatched = std::move(dispatched),
        done = std::move(done)](Result<storage::Committed> committed) mutable {
         if (!committed.ok()) {
           ReleaseDispatched(dispatched);
@@ -154,7 +161,8 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation,
         for (auto& answer : answers) answer();
         if (!tasks.empty()) options_.matching->AddTasks(tasks);
         for (TimePoint t : fire_times) timers_->Armed(t);
-        if (new_events) NotifyHistoryWatchers(run_id, closed);
+        if (new_events)
+          NotifyHistoryWatchers(run_id, closed, close_event ? &*close_event : nullptr);
       });
 }
 

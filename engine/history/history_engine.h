@@ -456,8 +456,10 @@ class HistoryEngine {
   void FireActivityTimeout(RunMutation& m, const endure::history::ArmedTimer& timer);
 
   // Long polls on history (history_reads.cc): called after every commit of a run. Polls that
-  // wait for the close event alone (a client waiting for a result) wake only once `closed`.
-  void NotifyHistoryWatchers(const RunId& run_id, bool closed = true);
+  // wait for the close event alone (a client waiting for a result) wake only once `closed`,
+  // and are answered with `close_event` when the commit that closed the run hands it over.
+  void NotifyHistoryWatchers(const RunId& run_id, bool closed = true,
+                             const HistoryEvent* close_event = nullptr);
 
   HistoryOptions options_;
   RunCache runs_;

@@ -17,9 +17,12 @@ struct HistoryEngine::Watcher {
   bool close_only = false;
   AlarmClock::Id alarm = 0;
   std::function<void()> wake;
+  // A close-only poll answers with the close event it is handed, without reading the store.
+  std::function<void(const HistoryEvent&)> answer_closed;
 };
 
-void HistoryEngine::NotifyHistoryWatchers(const RunId& run_id, bool closed) {
+void HistoryEngine::NotifyHistoryWatchers(const RunId& run_id, bool closed,
+                                          const HistoryEvent* close_event) {
   std::vector<std::shared_ptr<Watcher>> woken;
   {
     std::lock_guard lock(watchers_mu_);
@@ -36,7 +39,11 @@ void HistoryEngine::NotifyHistoryWatchers(const RunId& run_id, bool closed) {
   for (auto& w : woken) {
     if (w->fired.exchange(true)) continue;
     options_.alarms->Cancel(w->alarm);
-    w->wake();
+    if (close_event != nullptr && w->close_only && w->answer_closed) {
+      w->answer_closed(*close_event);
+    } else {
+      w->wake();
+    }
   }
 }
 
@@ -65,20 +72,22 @@ void HistoryEngine::GetHistory(const storage::NamespaceRecord& ns,
   const auto expiry = std::min(deadline, AlarmClock::Clock::now() + options_.history_long_poll);
   const std::string workflow_id = request.execution().workflow_id();
   const bool wait = request.wait_new_event();
+  auto reply =
+      std::make_shared<Callback<wsv1::GetWorkflowExecutionHistoryResponse>>(std::move(done));
 
   // One attempt to answer; when there is nothing yet and the caller waits, it runs again once
   // the run's history grows (or answers empty at expiry).
   auto attempt = std::make_shared<std::function<void(bool)>>();
   *attempt = [this, ns_id = ns.id, run_id, token, has_token, close_only, page, expiry, workflow_id,
-              wait, done = std::move(done),
-              weak = std::weak_ptr<std::function<void(bool)>>(attempt)](bool expired) {
+              wait, reply, weak = std::weak_ptr<std::function<void(bool)>>(attempt)](bool expired) {
+    const auto& answer = *reply;
     auto record = options_.store->GetExecution(run_id);
     if (!record.ok() || record->namespace_id != ns_id ||
         record->workflow_id.value() != workflow_id) {
       if (record.ok() || record.status().code() == StatusCode::kNotFound) {
-        return done(NotFound("workflow not found for ID: " + workflow_id));
+        return answer(NotFound("workflow not found for ID: " + workflow_id));
       }
-      return done(record.status());
+      return answer(record.status());
     }
     const bool closed = record->status != enums::WORKFLOW_EXECUTION_STATUS_RUNNING;
     const int64_t first = has_token ? token.next_event_id() : 1;
@@ -100,13 +109,20 @@ void HistoryEngine::GetHistory(const storage::NamespaceRecord& ns,
           next.set_next_event_id(first);
           r.set_next_page_token(EncodeHistoryPageToken(next));
         }
-        return done(std::move(r));
+        return answer(std::move(r));
       }
       auto self = weak.lock();
       if (!self) return;
       auto watcher = std::make_shared<Watcher>();
       watcher->close_only = close_only;
       watcher->wake = [self] { (*self)(false); };
+      if (close_only) {
+        watcher->answer_closed = [reply](const HistoryEvent& event) {
+          wsv1::GetWorkflowExecutionHistoryResponse closed_response;
+          *closed_response.mutable_history()->add_events() = event;
+          (*reply)(std::move(closed_response));
+        };
+      }
       {
         std::lock_guard lock(watchers_mu_);
         watchers_.emplace(run_id, watcher);
@@ -136,12 +152,12 @@ void HistoryEngine::GetHistory(const storage::NamespaceRecord& ns,
     if (close_only) {
       auto last =
           options_.store->ReadHistory(run_id, record->next_event_id - 1, record->next_event_id, 1);
-      if (!last.ok()) return done(last.status());
+      if (!last.ok()) return answer(last.status());
       for (auto& e : *last) *r.mutable_history()->add_events() = std::move(e);
-      return done(std::move(r));
+      return answer(std::move(r));
     }
     auto events = options_.store->ReadHistory(run_id, first, end, static_cast<size_t>(page));
-    if (!events.ok()) return done(events.status());
+    if (!events.ok()) return answer(events.status());
     for (auto& e : *events) *r.mutable_history()->add_events() = std::move(e);
     const int64_t next = first + r.history().events_size();
     if (next < end || (wait && !closed)) {
@@ -151,7 +167,7 @@ void HistoryEngine::GetHistory(const storage::NamespaceRecord& ns,
       if (has_token) t.set_end_event_id(token.end_event_id());  // A poll response's bound.
       r.set_next_page_token(EncodeHistoryPageToken(t));
     }
-    done(std::move(r));
+    answer(std::move(r));
   };
   (*attempt)(false);
 }

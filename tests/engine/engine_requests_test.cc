@@ -200,6 +200,9 @@ TEST_F(EngineRequests, HistoryPagesLongPollsAndTheCloseEvent) {
   ASSERT_TRUE(closed.ok());
   ASSERT_EQ(closed->history().events_size(), 1);
   EXPECT_EQ(closed->history().events(0).event_type(), enums::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  // Handed over by the commit that closed the run, it is the event as stored.
+  EXPECT_EQ(closed->history().events(0).SerializeAsString(),
+            h.Events("reader").back().SerializeAsString());
 
   // A long poll that expires answers an empty page with a token to go on with.
   h.Start("quiet");
