@@ -161,8 +161,9 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation,
         for (auto& answer : answers) answer();
         if (!tasks.empty()) options_.matching->AddTasks(tasks);
         for (TimePoint t : fire_times) timers_->Armed(t);
-        if (new_events)
+        if (new_events) {
           NotifyHistoryWatchers(run_id, closed, close_event ? &*close_event : nullptr);
+        }
       });
 }
 

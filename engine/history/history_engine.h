@@ -337,8 +337,7 @@ class HistoryEngine {
 
   // Direct dispatch (direct_dispatch.cc): the tasks a mutation schedules, each started within
   // it for a poll waiting on its queue (see DirectDispatch), and answered once the transition is
-  // durable.
-  // Called last, once the mutation holds everything else it writes.
+  // durable. DispatchToWaitingPolls comes last, once the mutation holds all else it writes.
   std::vector<DirectDispatch> DispatchToWaitingPolls(RunMutation& m);
   // Once committed, with the run still held: the answers to the claimed polls, to give after the
   // run is released.

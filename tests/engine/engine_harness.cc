@@ -222,38 +222,33 @@ wsv1::PollWorkflowTaskQueueResponse EngineHarness::PollWorkflowTask(
   return response.ok() ? *response : wsv1::PollWorkflowTaskQueueResponse();
 }
 
-EngineHarness::WaitingPoll<wsv1::PollWorkflowTaskQueueResponse>
-EngineHarness::StartWorkflowTaskPoll(const std::string& queue) {
-  wsv1::PollWorkflowTaskQueueRequest r;
+template <typename Request, typename Response>
+EngineHarness::WaitingPoll<Response> EngineHarness::StartPoll(
+    void (Frontend::*poll_queue)(const Request&, PollOptions, Callback<Response>),
+    const std::string& queue) {
+  Request r;
   r.set_namespace_("default");
   r.mutable_task_queue()->set_name(queue);
   r.set_identity("waiting-worker@test");
-  WaitingPoll<wsv1::PollWorkflowTaskQueueResponse> poll;
-  auto answer = std::make_shared<std::promise<Result<wsv1::PollWorkflowTaskQueueResponse>>>();
+  WaitingPoll<Response> poll;
+  auto answer = std::make_shared<std::promise<Result<Response>>>();
   poll.response = answer->get_future();
-  frontend_->PollWorkflowTaskQueue(
+  (frontend_.get()->*poll_queue)(
       r, PollOptions{AlarmClock::Clock::now() + std::chrono::seconds(30), poll.cancel},
-      [answer](Result<wsv1::PollWorkflowTaskQueueResponse> response) {
-        answer->set_value(std::move(response));
-      });
+      [answer](Result<Response> response) { answer->set_value(std::move(response)); });
   return poll;
+}
+
+EngineHarness::WaitingPoll<wsv1::PollWorkflowTaskQueueResponse>
+EngineHarness::StartWorkflowTaskPoll(const std::string& queue) {
+  return StartPoll<wsv1::PollWorkflowTaskQueueRequest, wsv1::PollWorkflowTaskQueueResponse>(
+      &Frontend::PollWorkflowTaskQueue, queue);
 }
 
 EngineHarness::WaitingPoll<wsv1::PollActivityTaskQueueResponse>
 EngineHarness::StartActivityTaskPoll(const std::string& queue) {
-  wsv1::PollActivityTaskQueueRequest r;
-  r.set_namespace_("default");
-  r.mutable_task_queue()->set_name(queue);
-  r.set_identity("waiting-worker@test");
-  WaitingPoll<wsv1::PollActivityTaskQueueResponse> poll;
-  auto answer = std::make_shared<std::promise<Result<wsv1::PollActivityTaskQueueResponse>>>();
-  poll.response = answer->get_future();
-  frontend_->PollActivityTaskQueue(
-      r, PollOptions{AlarmClock::Clock::now() + std::chrono::seconds(30), poll.cancel},
-      [answer](Result<wsv1::PollActivityTaskQueueResponse> response) {
-        answer->set_value(std::move(response));
-      });
-  return poll;
+  return StartPoll<wsv1::PollActivityTaskQueueRequest, wsv1::PollActivityTaskQueueResponse>(
+      &Frontend::PollActivityTaskQueue, queue);
 }
 
 void EngineHarness::SetBeforeBatch(std::function<void()> hook) {

@@ -98,6 +98,10 @@ class EngineHarness {
 
  private:
   void Open();
+  template <typename Request, typename Response>
+  WaitingPoll<Response> StartPoll(
+      void (Frontend::*poll_queue)(const Request&, PollOptions, Callback<Response>),
+      const std::string& queue);
 
   const bool reopen_between_steps_;
   storage::testing::TempDir dir_;
