@@ -4,6 +4,7 @@
 #include "engine/history/durations.h"
 #include "engine/history/history_engine.h"
 #include "engine/history/retry.h"
+#include "engine/history/task_rows.h"
 #include "storage/base/uuid.h"
 #include "storage/time_codec.h"
 #include "temporal/api/enums/v1/workflow.pb.h"
@@ -46,10 +47,7 @@ void HistoryEngine::RecordActivityTaskStarted(
     }
     MutableState& s = (*lease)->state();
     const int64_t id = task.ref;
-    auto* attempts = s.mutable_pending()->mutable_activity_attempts();
-    auto attempt_it = attempts->find(id);
-    if (s.status() != enums::WORKFLOW_EXECUTION_STATUS_RUNNING || !s.activities().contains(id) ||
-        attempt_it == attempts->end() || attempt_it->second.started()) {
+    if (!ActivityAttemptAwaitsStart(s, id)) {
       DropTask(task);  // Closed, canceled, or already started: nothing to hand out.
       return done(Response());
     }

@@ -10,6 +10,7 @@
 // whose WorkflowTaskStarted is written, times out at once as it would at its start-to-close
 // timeout, and is retried.
 #include "engine/history/history_engine.h"
+#include "engine/history/task_rows.h"
 #include "temporal/api/enums/v1/workflow.pb.h"
 
 namespace endure::engine::history {
@@ -26,29 +27,23 @@ std::vector<HistoryEngine::DirectDispatch> HistoryEngine::DispatchToWaitingPolls
   // Copied: starting a task withdraws its row from the list.
   const std::vector<storage::TaskRow> rows = m.tasks_created();
   for (const auto& row : rows) {
-    if (row.kind == storage::TaskKind::kWorkflow) {
-      const auto& wt = s.workflow_task();
-      if (wt.scheduled_event_id() != row.ref || wt.started_event_id() != 0 ||
-          wt.task_queue() != row.task_queue) {
-        continue;
-      }
-      auto poll = options_.matching->ClaimPoll(row.namespace_id, row.task_queue, row.kind);
-      if (!poll) continue;
-      m.WithdrawTask(row.kind, row.ref);
-      DirectDispatch d{std::move(*poll), row.kind, row.ref, wt.attempt(), {}};
+    const bool workflow = row.kind == storage::TaskKind::kWorkflow;
+    const bool awaits = workflow ? WorkflowTaskAwaitsStart(s, row)
+                                 : row.kind == storage::TaskKind::kActivity &&
+                                       ActivityAttemptAwaitsStart(s, row.ref);
+    if (!awaits) continue;
+    auto poll = options_.matching->ClaimPoll(row.namespace_id, row.task_queue, row.kind);
+    if (!poll) continue;
+    m.WithdrawTask(row.kind, row.ref);
+    DirectDispatch d{std::move(*poll), row.kind, row.ref, 0, {}};
+    if (workflow) {
+      d.attempt = s.workflow_task().attempt();
       d.workflow_task = StartWorkflowTask(m, d.poll.identity);
-      dispatched.push_back(std::move(d));
-    } else if (row.kind == storage::TaskKind::kActivity) {
-      const auto& attempts = s.pending().activity_attempts();
-      auto attempt = attempts.find(row.ref);
-      if (attempt == attempts.end() || attempt->second.started()) continue;
-      auto poll = options_.matching->ClaimPoll(row.namespace_id, row.task_queue, row.kind);
-      if (!poll) continue;
-      m.WithdrawTask(row.kind, row.ref);
-      DirectDispatch d{std::move(*poll), row.kind, row.ref, attempt->second.attempt(), {}};
+    } else {
+      d.attempt = s.pending().activity_attempts().at(row.ref).attempt();
       StartActivityAttempt(m, row.ref, d.poll.identity);
-      dispatched.push_back(std::move(d));
     }
+    dispatched.push_back(std::move(d));
   }
   return dispatched;
 }

@@ -3,6 +3,7 @@
 // replays by, and a token naming this attempt.
 #include "engine/history/durations.h"
 #include "engine/history/history_engine.h"
+#include "engine/history/task_rows.h"
 #include "storage/base/uuid.h"
 #include "temporal/api/enums/v1/task_queue.pb.h"
 #include "temporal/api/enums/v1/workflow.pb.h"
@@ -25,10 +26,7 @@ void HistoryEngine::RecordWorkflowTaskStarted(
       return requeued.ok() ? done(Response()) : done(requeued);
     }
     MutableState& s = (*lease)->state();
-    const auto& wt = s.workflow_task();
-    if (s.status() != enums::WORKFLOW_EXECUTION_STATUS_RUNNING ||
-        wt.scheduled_event_id() != task.ref || wt.started_event_id() != 0 ||
-        wt.task_queue() != task.task_queue) {
+    if (!WorkflowTaskAwaitsStart(s, task)) {
       DropTask(task);  // Its run moved on: completed, timed out, or rescheduled elsewhere.
       return done(Response());
     }
