@@ -56,6 +56,7 @@ Frontend::Frontend(FrontendOptions options, std::unique_ptr<NamespaceRegistry> n
   h.search_attributes = search_attributes_.get();
   h.cache_capacity = options.cache_capacity;
   h.timer_thread = options.timer_thread;
+  h.direct_dispatch = options.direct_dispatch;
   h.history_long_poll = options.history_long_poll;
   history_ = std::make_unique<history::HistoryEngine>(h);
 }

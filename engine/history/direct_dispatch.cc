@@ -23,7 +23,9 @@ namespace enums = temporal::api::enums::v1;
 std::vector<HistoryEngine::DirectDispatch> HistoryEngine::DispatchToWaitingPolls(RunMutation& m) {
   std::vector<DirectDispatch> dispatched;
   MutableState& s = m.state();
-  if (s.status() != enums::WORKFLOW_EXECUTION_STATUS_RUNNING) return dispatched;
+  if (!options_.direct_dispatch || s.status() != enums::WORKFLOW_EXECUTION_STATUS_RUNNING) {
+    return dispatched;
+  }
   // Copied: starting a task withdraws its row from the list.
   const std::vector<storage::TaskRow> rows = m.tasks_created();
   for (const auto& row : rows) {

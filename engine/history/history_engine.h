@@ -60,6 +60,9 @@ struct HistoryOptions {
   // Durable timers: fired by a thread of the engine's own, or only by FireDueTimers (tests on a
   // manual clock).
   bool timer_thread = true;
+  // Tasks scheduled while a poll waits are started for it in the same transition (see
+  // DirectDispatch).
+  bool direct_dispatch = false;
   std::chrono::milliseconds history_long_poll = std::chrono::seconds(20);
   int64_t history_page_size = 256;    // Events per page when the request names no size.
   int64_t blob_size_limit = 2 << 20;  // Bytes per payload field.
