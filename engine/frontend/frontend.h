@@ -49,9 +49,9 @@ struct FrontendOptions {
   // and call history()->FireDueTimers().
   bool timer_thread = true;
   size_t cache_capacity = 10'000;  // Runs kept in memory.
-  // Direct dispatch (docs/engine.md). Off until an intermittent "Workflow task not found" that
-  // the TypeScript compatibility suite saw with it (a child under REQUEST_CANCEL) is understood.
-  bool direct_dispatch = false;
+  // Direct dispatch (docs/engine.md): a task scheduled while a poll waits is started for it in
+  // the same transition. Off, every task goes through a task row and a second transition.
+  bool direct_dispatch = true;
   std::chrono::milliseconds max_poll_wait = std::chrono::seconds(60);
   std::chrono::milliseconds history_long_poll = std::chrono::seconds(20);
 };

@@ -62,7 +62,7 @@ struct HistoryOptions {
   bool timer_thread = true;
   // Tasks scheduled while a poll waits are started for it in the same transition (see
   // DirectDispatch).
-  bool direct_dispatch = false;
+  bool direct_dispatch = true;
   std::chrono::milliseconds history_long_poll = std::chrono::seconds(20);
   int64_t history_page_size = 256;    // Events per page when the request names no size.
   int64_t blob_size_limit = 2 << 20;  // Bytes per payload field.

@@ -195,9 +195,17 @@ async function externalSignaller(signalId, cancelId) {
   return 'done';
 }
 
-// Starts `waitForever` as a child under `policy` and completes as soon as the child started.
+const closeSignal = defineSignal('close');
+
+// Starts `waitForever` as a child under `policy` and completes once signalled `close`. The test
+// sends it when the child has finished its first workflow task: closing earlier may close the
+// child (TERMINATE) with that task in flight, and the worker's late completion of it is then
+// answered NotFound, which the SDK logs as a warning (Temporal answers it so too).
 async function parentWithPolicy(policy, childId) {
+  let close = false;
+  setHandler(closeSignal, () => void (close = true));
   const child = await startChild(waitForever, { workflowId: childId, parentClosePolicy: policy });
+  await condition(() => close);
   return child.firstExecutionRunId;
 }
 

@@ -63,7 +63,6 @@ void EngineHarness::Open() {
   frontend_options.store = store_.get();
   frontend_options.env = &env_;
   frontend_options.timer_thread = false;
-  frontend_options.direct_dispatch = true;
   auto frontend = Frontend::Open(frontend_options);
   ASSERT_TRUE(frontend.ok()) << frontend.status().ToString();
   frontend_ = std::move(frontend).value();

@@ -13,8 +13,8 @@ const {
 } = require('../lib/util');
 const { observations } = require('../activities');
 
-// One case per parent close policy: the parent completes as soon as its child started, and the
-// child's fate is read with DescribeWorkflowExecution.
+// One case per parent close policy: the parent completes once its child has finished its first
+// workflow task, and the child's fate is read with DescribeWorkflowExecution.
 function parentClosePolicyCase(policy, expectedStatus) {
   return {
     name: `child workflow under parent close policy ${policy}`,
@@ -22,10 +22,20 @@ function parentClosePolicyCase(policy, expectedStatus) {
       await ctx.makeWorker();
       const parentId = ctx.id('parent');
       const childId = ctx.id('child');
-      const childRunId = await ctx.client.workflow.execute('parentWithPolicy', {
+      const parent = await ctx.client.workflow.start('parentWithPolicy', {
         taskQueue: ctx.taskQueue, workflowId: parentId, args: [policy, childId],
       });
       const child = ctx.client.workflow.getHandle(childId);
+      await waitFor('the child\'s first workflow task completed', async () => {
+        try {
+          return kinds(await child.fetchHistory()).includes('workflowTaskCompleted');
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) return false;  // Not started yet.
+          throw err;
+        }
+      });
+      await parent.signal('close');
+      const childRunId = await parent.result();
       const d = await child.describe();
       assert.equal(d.runId, childRunId, 'the child run the parent started');
       assert.equal(d.type, 'waitForever');
