@@ -7,6 +7,7 @@
 // Thread-safety: every method may be called from any thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -49,6 +50,18 @@ class Service {
   ENDURE_SERVICE_CALL(RespondActivityTaskCanceled);
   ENDURE_SERVICE_CALL(ShutdownWorker);
 #undef ENDURE_SERVICE_CALL
+
+  // Completions whose answer a worker does not wait for: `done` gets the outcome once the call
+  // ends, on whichever thread ends it. The embedded service returns at once, and `done` runs
+  // when the completion is durable; a remote one makes the blocking call, then runs `done`.
+  virtual void RespondWorkflowTaskCompletedThen(
+      wsv1::RespondWorkflowTaskCompletedRequest request, std::function<void(Status)> done) {
+    done(RespondWorkflowTaskCompleted(request).status());
+  }
+  virtual void RespondActivityTaskCompletedThen(
+      wsv1::RespondActivityTaskCompletedRequest request, std::function<void(Status)> done) {
+    done(RespondActivityTaskCompleted(request).status());
+  }
 
   // Task polls wait up to a minute for a task; `cancel` ends the wait at once (a worker
   // shutting down), answering an empty response, and the poll then takes no task.

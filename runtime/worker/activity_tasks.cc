@@ -157,7 +157,9 @@ void Worker::HandleActivityTask(const wsv1::PollActivityTaskQueueResponse& task)
     r.set_task_token(task.task_token());
     r.set_identity(options_.identity);
     *r.mutable_result() = ToPayloads(result);
-    (void)service_->RespondActivityTaskCompleted(r);
+    // Its answer holds nothing: the thread goes on while the completion commits.
+    BeginSend();
+    service_->RespondActivityTaskCompletedThen(std::move(r), [this](Status) { EndSend(); });
   } catch (const CancelledError& e) {
     wsv1::RespondActivityTaskCanceledRequest r;
     r.set_namespace_(ns);

@@ -126,6 +126,10 @@ void Worker::Shutdown() {
     for (auto& cancel : poll_cancels_) cancel->Cancel();
   }
   if (pool_) pool_->join();
+  {
+    std::unique_lock lock(sends_mu_);
+    sends_ended_.wait(lock, [this] { return sends_in_flight_ == 0; });
+  }
   if (started_ && options_.max_cached_workflows > 0 && !workflows_.empty()) {
     wsv1::ShutdownWorkerRequest request;
     request.set_namespace_(options_.namespace_name);
@@ -288,6 +292,24 @@ void Worker::HandleWorkflowTask(wsv1::PollWorkflowTaskQueueResponse task) {
       sticky->mutable_schedule_to_start_timeout()->set_seconds(kStickyScheduleToStartSeconds);
     }
     const int reserved = RequestEagerActivities(response);
+    if (reserved == 0) {
+      // Nothing in the answer to wait for: the run is cached at once and the thread goes back
+      // to its poll while the completion commits. A failed completion (a stale task: another
+      // worker took the run) drops the run.
+      const std::string run_id = task.workflow_execution().run_id();
+      const uint64_t generation = CacheRun(run_id, std::move(*cached));
+      BeginSend();
+      service_->RespondWorkflowTaskCompletedThen(
+          std::move(response), [this, run_id, generation](Status sent) {
+            if (sent.ok()) {
+              workflow_tasks_.fetch_add(1);
+            } else if (generation != 0) {
+              EvictRun(run_id, generation);
+            }
+            EndSend();
+          });
+      return;
+    }
     auto done = service_->RespondWorkflowTaskCompleted(response);
     if (!done.ok()) {
       eager_activity_slots_ += reserved;
@@ -306,15 +328,43 @@ void Worker::HandleWorkflowTask(wsv1::PollWorkflowTaskQueueResponse task) {
   CacheRun(task.workflow_execution().run_id(), std::move(*cached));
 }
 
-void Worker::CacheRun(const std::string& run_id, std::unique_ptr<CachedRun> entry) {
-  if (options_.max_cached_workflows == 0 || entry->run->finished()) return;
+uint64_t Worker::CacheRun(const std::string& run_id, std::unique_ptr<CachedRun> entry) {
+  if (options_.max_cached_workflows == 0 || entry->run->finished()) return 0;
   std::lock_guard lock(cache_mu_);
+  if (auto it = cache_.find(run_id); it != cache_.end()) {
+    // Another thread cached the run meanwhile (a late task's retry ran there): the entry that
+    // has seen more of the history stays.
+    if (it->second->last_event_id >= entry->last_event_id) return 0;
+    std::erase(cache_order_, run_id);
+  }
+  const uint64_t generation = ++last_generation_;
+  entry->generation = generation;
   cache_[run_id] = std::move(entry);
   cache_order_.push_back(run_id);
   while (cache_.size() > options_.max_cached_workflows) {
     cache_.erase(cache_order_.front());
     cache_order_.erase(cache_order_.begin());
   }
+  return generation;
+}
+
+void Worker::EvictRun(const std::string& run_id, uint64_t generation) {
+  std::lock_guard lock(cache_mu_);
+  auto it = cache_.find(run_id);
+  if (it == cache_.end() || it->second->generation != generation) return;
+  cache_.erase(it);
+  std::erase(cache_order_, run_id);
+}
+
+void Worker::BeginSend() {
+  std::lock_guard lock(sends_mu_);
+  ++sends_in_flight_;
+}
+
+void Worker::EndSend() {
+  // Notified under the lock: once Shutdown sees the count reach 0 the worker may be destroyed.
+  std::lock_guard lock(sends_mu_);
+  if (--sends_in_flight_ == 0) sends_ended_.notify_all();
 }
 
 Status Worker::RunLocalActivities(const wsv1::PollWorkflowTaskQueueResponse& task, WorkflowRun& run,

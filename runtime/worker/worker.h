@@ -7,8 +7,12 @@
 // restart, or a cache size of 0) replays the run's whole history first. Several workers may
 // serve one task queue; each takes what it polls.
 //
+// A completion whose answer holds nothing the worker needs (an activity's result, a workflow
+// task that asked for no eager activity) is sent without waiting: the thread goes back to its
+// poll while the completion commits.
+//
 // Shutdown stops polling (waiting polls are cancelled, so they take no task), lets tasks in
-// flight finish, and tells the server, which then sends the runs cached here to the normal queue.
+// flight finish and their completions commit, and tells the server, which then sends the runs cached here to the normal queue.
 //
 // Thread-safety: Register* before Start; Shutdown from any thread, once.
 #pragma once
@@ -71,6 +75,7 @@ class Worker : private EagerWorkflowTarget {
   struct CachedRun {
     std::unique_ptr<WorkflowRun> run;
     int64_t last_event_id = 0;
+    uint64_t generation = 0;  // Tells this entry from a later one for the same run.
   };
 
   // Eager workflow start (EagerWorkflowTarget): at most workflow_pollers first tasks handed back
@@ -88,8 +93,14 @@ class Worker : private EagerWorkflowTarget {
       wsv1::PollWorkflowTaskQueueResponse& task,
       std::vector<temporal::api::history::v1::HistoryEvent>& events);
   // Keeps the run for its next task, unless it finished or the cache is off; evicts the least
-  // recently used beyond the cache's size.
-  void CacheRun(const std::string& run_id, std::unique_ptr<CachedRun> entry);
+  // recently used beyond the cache's size. Returns the entry's generation, 0 if not kept.
+  uint64_t CacheRun(const std::string& run_id, std::unique_ptr<CachedRun> entry);
+  // Drops the run's entry if it is still the one of `generation`.
+  void EvictRun(const std::string& run_id, uint64_t generation);
+  // Completions sent without waiting for their answer (Service::...Then) are counted, so that
+  // Shutdown waits for them.
+  void BeginSend();
+  void EndSend();
   void HandleActivityTask(const wsv1::PollActivityTaskQueueResponse& task);
   LocalActivityOutcome RunLocalActivity(const wsv1::PollWorkflowTaskQueueResponse& task,
                                         const LocalActivityRequest& request);
@@ -111,6 +122,10 @@ class Worker : private EagerWorkflowTarget {
   std::mutex cache_mu_;
   std::map<std::string, std::unique_ptr<CachedRun>> cache_;  // By run id.
   std::vector<std::string> cache_order_;                     // Least recently used first.
+  uint64_t last_generation_ = 0;                             // Under cache_mu_.
+  std::mutex sends_mu_;
+  std::condition_variable sends_ended_;
+  int sends_in_flight_ = 0;
 
   std::atomic<int> eager_activity_slots_{0};  // Eager activities that may start now.
   std::mutex eager_mu_;

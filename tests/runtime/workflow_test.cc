@@ -4,7 +4,9 @@
 // the non-determinism a changed workflow is caught by.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <thread>
 #include <memory>
 
 #include "runtime/client/client.h"
@@ -256,6 +258,46 @@ TEST_P(WorkflowTest, ActivityFailuresReachTheWorkflowAndFailIt) {
       << result.status().ToString();
   EXPECT_NE(result.status().message().find("gave up: not allowed"), std::string::npos)
       << result.status().ToString();
+}
+
+std::atomic<int> slow_task_runs{0};
+
+// Its first workflow task outlasts the task timeout, once.
+Task<Json> SlowFirstTask(WorkflowContext& ctx, Json) {
+  if (slow_task_runs.fetch_add(1) == 0) std::this_thread::sleep_for(1500ms);
+  co_await ctx.sleep(10ms);
+  co_return "done";
+}
+
+// The server times out a workflow task the worker holds too long and retries it; the worker's
+// late completion (sent without waiting for its answer) is refused, and the run's cached state
+// with it, while the retry, replayed from the whole history, carries the run to its end.
+TEST_P(WorkflowTest, ALateWorkflowTaskIsRefusedAndItsRetryFinishesTheRun) {
+  slow_task_runs = 0;
+  WorkerOptions options;
+  options.task_queue = "greetings";
+  worker_ = std::make_unique<Worker>(service_.get(), options);
+  worker_->RegisterWorkflow("SlowFirstTask", SlowFirstTask);
+  ASSERT_TRUE(worker_->Start().ok());
+  StartWorkflowOptions start;
+  start.id = "slow-1";
+  start.task_queue = "greetings";
+  start.task_timeout = 1s;
+  auto w = client_->StartWorkflow("SlowFirstTask", nullptr, start);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  auto result = client_->GetResult(*w);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(*result, "done");
+  EXPECT_GE(worker_->full_history_replays(), 2u);
+  auto history = client_->FetchHistory(*w);
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  int timed_out = 0;
+  for (const auto& e : history->events()) {
+    timed_out += e.event_type() == enums::EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT;
+  }
+  EXPECT_EQ(timed_out, 1);
+  worker_->Shutdown();  // Waits for the late completion's answer.
+  EXPECT_EQ(slow_task_runs.load(), 2);
 }
 
 }  // namespace
