@@ -54,12 +54,12 @@ class Service {
   // Completions whose answer a worker does not wait for: `done` gets the outcome once the call
   // ends, on whichever thread ends it. The embedded service returns at once, and `done` runs
   // when the completion is durable; a remote one makes the blocking call, then runs `done`.
-  virtual void RespondWorkflowTaskCompletedThen(
-      wsv1::RespondWorkflowTaskCompletedRequest request, std::function<void(Status)> done) {
+  virtual void RespondWorkflowTaskCompletedThen(wsv1::RespondWorkflowTaskCompletedRequest request,
+                                                std::function<void(Status)> done) {
     done(RespondWorkflowTaskCompleted(request).status());
   }
-  virtual void RespondActivityTaskCompletedThen(
-      wsv1::RespondActivityTaskCompletedRequest request, std::function<void(Status)> done) {
+  virtual void RespondActivityTaskCompletedThen(wsv1::RespondActivityTaskCompletedRequest request,
+                                                std::function<void(Status)> done) {
     done(RespondActivityTaskCompleted(request).status());
   }
 

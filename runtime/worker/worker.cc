@@ -299,15 +299,15 @@ void Worker::HandleWorkflowTask(wsv1::PollWorkflowTaskQueueResponse task) {
       const std::string run_id = task.workflow_execution().run_id();
       const uint64_t generation = CacheRun(run_id, std::move(*cached));
       BeginSend();
-      service_->RespondWorkflowTaskCompletedThen(
-          std::move(response), [this, run_id, generation](Status sent) {
-            if (sent.ok()) {
-              workflow_tasks_.fetch_add(1);
-            } else if (generation != 0) {
-              EvictRun(run_id, generation);
-            }
-            EndSend();
-          });
+      service_->RespondWorkflowTaskCompletedThen(std::move(response),
+                                                 [this, run_id, generation](Status sent) {
+                                                   if (sent.ok()) {
+                                                     workflow_tasks_.fetch_add(1);
+                                                   } else if (generation != 0) {
+                                                     EvictRun(run_id, generation);
+                                                   }
+                                                   EndSend();
+                                                 });
       return;
     }
     auto done = service_->RespondWorkflowTaskCompleted(response);

@@ -12,7 +12,8 @@
 // poll while the completion commits.
 //
 // Shutdown stops polling (waiting polls are cancelled, so they take no task), lets tasks in
-// flight finish and their completions commit, and tells the server, which then sends the runs cached here to the normal queue.
+// flight finish and their completions commit, and tells the server, which then sends the runs
+// cached here to the normal queue.
 //
 // Thread-safety: Register* before Start; Shutdown from any thread, once.
 #pragma once

@@ -6,8 +6,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <thread>
 #include <memory>
+#include <thread>
 
 #include "runtime/client/client.h"
 #include "runtime/client/service.h"
