@@ -298,16 +298,16 @@ void Worker::HandleWorkflowTask(wsv1::PollWorkflowTaskQueueResponse task) {
       // worker took the run) drops the run.
       const std::string run_id = task.workflow_execution().run_id();
       const uint64_t generation = CacheRun(run_id, std::move(*cached));
+      auto answered = [this, run_id, generation](Status sent) {
+        if (sent.ok()) {
+          workflow_tasks_.fetch_add(1);
+        } else if (generation != 0) {
+          EvictRun(run_id, generation);
+        }
+        EndSend();
+      };
       BeginSend();
-      service_->RespondWorkflowTaskCompletedThen(std::move(response),
-                                                 [this, run_id, generation](Status sent) {
-                                                   if (sent.ok()) {
-                                                     workflow_tasks_.fetch_add(1);
-                                                   } else if (generation != 0) {
-                                                     EvictRun(run_id, generation);
-                                                   }
-                                                   EndSend();
-                                                 });
+      service_->RespondWorkflowTaskCompletedThen(std::move(response), std::move(answered));
       return;
     }
     auto done = service_->RespondWorkflowTaskCompleted(response);
