@@ -62,20 +62,18 @@ class Embedded final : public Service {
 #undef ENDURE_WAITING
 #undef ENDURE_POLL
 
-  void RespondWorkflowTaskCompletedThen(wsv1::RespondWorkflowTaskCompletedRequest request,
-                                        std::function<void(Status)> done) override {
-    Send<wsv1::RespondWorkflowTaskCompletedResponse>(
-        std::move(request), std::move(done), [this](const auto& r, auto answer) {
-          f_->RespondWorkflowTaskCompleted(r, std::move(answer));
-        });
+  // Not waited for: the request lives until the frontend answers, and the answer goes to
+  // `done` on the thread that gives it.
+#define ENDURE_SEND(Name)                                                                   \
+  void Name##Then(wsv1::Name##Request request, std::function<void(Status)> done) override { \
+    auto kept = std::make_shared<const wsv1::Name##Request>(std::move(request));            \
+    f_->Name(*kept, [kept, done = std::move(done)](Result<wsv1::Name##Response> r) {        \
+      done(r.status());                                                                     \
+    });                                                                                     \
   }
-  void RespondActivityTaskCompletedThen(wsv1::RespondActivityTaskCompletedRequest request,
-                                        std::function<void(Status)> done) override {
-    Send<wsv1::RespondActivityTaskCompletedResponse>(
-        std::move(request), std::move(done), [this](const auto& r, auto answer) {
-          f_->RespondActivityTaskCompleted(r, std::move(answer));
-        });
-  }
+  ENDURE_SEND(RespondWorkflowTaskCompleted)
+  ENDURE_SEND(RespondActivityTaskCompleted)
+#undef ENDURE_SEND
 
   Result<wsv1::ShutdownWorkerResponse> ShutdownWorker(
       const wsv1::ShutdownWorkerRequest& request) override {
@@ -83,14 +81,6 @@ class Embedded final : public Service {
   }
 
  private:
-  // Calls `call` without waiting: the request lives until the frontend answers, and the answer
-  // goes to `done` on the thread that gives it.
-  template <typename Response, typename Request, typename Call>
-  static void Send(Request request, std::function<void(Status)> done, Call call) {
-    auto kept = std::make_shared<const Request>(std::move(request));
-    call(*kept, [kept, done = std::move(done)](Result<Response> r) { done(r.status()); });
-  }
-
   Frontend* const f_;
 };
 

@@ -54,14 +54,13 @@ class Service {
   // Completions whose answer a worker does not wait for: `done` gets the outcome once the call
   // ends, on whichever thread ends it. The embedded service returns at once, and `done` runs
   // when the completion is durable; a remote one makes the blocking call, then runs `done`.
-  virtual void RespondWorkflowTaskCompletedThen(wsv1::RespondWorkflowTaskCompletedRequest request,
-                                                std::function<void(Status)> done) {
-    done(RespondWorkflowTaskCompleted(request).status());
+#define ENDURE_SERVICE_SEND(Name)                                                          \
+  virtual void Name##Then(wsv1::Name##Request request, std::function<void(Status)> done) { \
+    done(Name(request).status());                                                          \
   }
-  virtual void RespondActivityTaskCompletedThen(wsv1::RespondActivityTaskCompletedRequest request,
-                                                std::function<void(Status)> done) {
-    done(RespondActivityTaskCompleted(request).status());
-  }
+  ENDURE_SERVICE_SEND(RespondWorkflowTaskCompleted)
+  ENDURE_SERVICE_SEND(RespondActivityTaskCompleted)
+#undef ENDURE_SERVICE_SEND
 
   // Task polls wait up to a minute for a task; `cancel` ends the wait at once (a worker
   // shutting down), answering an empty response, and the poll then takes no task.
