@@ -180,9 +180,9 @@ Result<std::unique_ptr<Worker::CachedRun>> Worker::RunFor(wsv1::PollWorkflowTask
     std::lock_guard lock(cache_mu_);
     auto it = cache_.find(run_id);
     if (it != cache_.end()) {
-      cached = std::move(it->second);
+      cached = std::move(it->second.entry);
+      cache_order_.erase(it->second.recency);
       cache_.erase(it);
-      std::erase(cache_order_, run_id);
     }
   }
   const auto& history = task.history().events();
@@ -190,7 +190,9 @@ Result<std::unique_ptr<Worker::CachedRun>> Worker::RunFor(wsv1::PollWorkflowTask
   const bool continues =
       cached != nullptr && (history.empty() || history[0].event_id() == cached->last_event_id + 1);
   if (continues) {
-    events.assign(history.begin(), history.end());
+    // Moved, not copied: the task is not read for its events again.
+    auto* given = task.mutable_history()->mutable_events();
+    events.assign(std::make_move_iterator(given->begin()), std::make_move_iterator(given->end()));
     return cached;
   }
   // Rebuild from the whole history: the task's first page and the pages after it, or, for a
@@ -198,13 +200,14 @@ Result<std::unique_ptr<Worker::CachedRun>> Worker::RunFor(wsv1::PollWorkflowTask
   full_replays_.fetch_add(1);
   events.clear();
   std::string token;
-  if (!history.empty() && history[0].event_id() == 1) {
-    events.assign(history.begin(), history.end());
+  const bool fetch_all = history.empty() || history[0].event_id() != 1;
+  if (!fetch_all) {
+    auto* given = task.mutable_history()->mutable_events();
+    events.assign(std::make_move_iterator(given->begin()), std::make_move_iterator(given->end()));
     token = task.next_page_token();
   } else {
     token.clear();
   }
-  const bool fetch_all = history.empty() || history[0].event_id() != 1;
   while (fetch_all || !token.empty()) {
     wsv1::GetWorkflowExecutionHistoryRequest request;
     request.set_namespace_(options_.namespace_name);
@@ -334,16 +337,17 @@ uint64_t Worker::CacheRun(const std::string& run_id, std::unique_ptr<CachedRun> 
   if (auto it = cache_.find(run_id); it != cache_.end()) {
     // Another thread cached the run meanwhile (a late task's retry ran there): the entry that
     // has seen more of the history stays.
-    if (it->second->last_event_id >= entry->last_event_id) return 0;
-    std::erase(cache_order_, run_id);
+    if (it->second.entry->last_event_id >= entry->last_event_id) return 0;
+    cache_order_.erase(it->second.recency);
+    cache_.erase(it);
   }
   const uint64_t generation = ++last_generation_;
   entry->generation = generation;
-  cache_[run_id] = std::move(entry);
   cache_order_.push_back(run_id);
+  cache_.emplace(run_id, CacheSlot{std::move(entry), std::prev(cache_order_.end())});
   while (cache_.size() > options_.max_cached_workflows) {
     cache_.erase(cache_order_.front());
-    cache_order_.erase(cache_order_.begin());
+    cache_order_.pop_front();
   }
   return generation;
 }
@@ -351,9 +355,9 @@ uint64_t Worker::CacheRun(const std::string& run_id, std::unique_ptr<CachedRun> 
 void Worker::EvictRun(const std::string& run_id, uint64_t generation) {
   std::lock_guard lock(cache_mu_);
   auto it = cache_.find(run_id);
-  if (it == cache_.end() || it->second->generation != generation) return;
+  if (it == cache_.end() || it->second.entry->generation != generation) return;
+  cache_order_.erase(it->second.recency);
   cache_.erase(it);
-  std::erase(cache_order_, run_id);
 }
 
 void Worker::BeginSend() {

@@ -21,11 +21,13 @@
 #include <atomic>
 #include <boost/asio/thread_pool.hpp>
 #include <condition_variable>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "runtime/activity.h"
@@ -78,6 +80,12 @@ class Worker : private EagerWorkflowTarget {
     int64_t last_event_id = 0;
     uint64_t generation = 0;  // Tells this entry from a later one for the same run.
   };
+  // A cached run and its place in the recency order, so that taking, keeping and evicting a run
+  // cost the same with ten thousand runs cached as with ten.
+  struct CacheSlot {
+    std::unique_ptr<CachedRun> entry;
+    std::list<std::string>::iterator recency;
+  };
 
   // Eager workflow start (EagerWorkflowTarget): at most workflow_pollers first tasks handed back
   // with their starts run at once, on threads of the pool kept for them.
@@ -121,9 +129,9 @@ class Worker : private EagerWorkflowTarget {
   std::map<std::string, ActivityFunction> activities_;
 
   std::mutex cache_mu_;
-  std::map<std::string, std::unique_ptr<CachedRun>> cache_;  // By run id.
-  std::vector<std::string> cache_order_;                     // Least recently used first.
-  uint64_t last_generation_ = 0;                             // Under cache_mu_.
+  std::unordered_map<std::string, CacheSlot> cache_;  // By run id.
+  std::list<std::string> cache_order_;                // Run ids, least recently used first.
+  uint64_t last_generation_ = 0;                      // Under cache_mu_.
   std::mutex sends_mu_;
   std::condition_variable sends_ended_;
   int sends_in_flight_ = 0;
