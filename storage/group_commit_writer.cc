@@ -60,10 +60,15 @@ GroupCommitWriter::~GroupCommitWriter() {
 
 void GroupCommitWriter::Submit(Transition t, Callback done) {
   EncodedTransition encoded = Encode(t);  // On the caller's thread, outside the lock.
+  // Written from their encoded form: the events themselves go back to the caller.
+  Committed committed;
+  committed.events = std::move(t.events);
+  t.events.clear();
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
-      queue_.push_back(Pending{std::move(t), std::move(encoded), std::move(done)});
+      queue_.push_back(
+          Pending{std::move(t), std::move(encoded), std::move(done), std::move(committed)});
       if (queue_.size() >= wake_at_) wake_.notify_one();
       return;
     }

@@ -136,6 +136,9 @@ struct CurrentExecutionWrite {
 // What a committed transition reports back: the ids given to its tasks_created, in order.
 struct Committed {
   std::vector<int64_t> task_ids;
+  // The transition's events (not those of its linked transitions), handed back once they are
+  // written, so that a caller that keeps them in memory need not copy them before submitting.
+  std::vector<temporal::api::history::v1::HistoryEvent> events;
 };
 
 struct Transition {

@@ -24,7 +24,9 @@ EncodedTransition Encode(const Transition& t) {
     google::protobuf::io::StringOutputStream stream(&out.history);
     google::protobuf::io::CodedOutputStream coded(&stream);
     constexpr uint32_t kEventsTag = (1 << 3) | 2;  // Field 1, wire type LEN.
+    out.event_ids.reserve(t.events.size());
     for (const auto& e : t.events) {
+      out.event_ids.push_back(e.event_id());
       coded.WriteTag(kEventsTag);
       coded.WriteVarint32(static_cast<uint32_t>(e.ByteSizeLong()));
       e.SerializeWithCachedSizes(&coded);
@@ -75,10 +77,13 @@ Status TransitionWriter::ApplyOne(const Transition& t, const EncodedTransition& 
   }
 
   if (!t.execution) {
-    if (!t.events.empty()) return InvalidArgument("history events without an execution write");
+    if (!encoded.event_ids.empty()) {
+      return InvalidArgument("history events without an execution write");
+    }
   } else {
-    ENDURE_ASSIGN_OR_RETURN(EventId previous_next, WriteExecution(*t.execution, t.events.size()));
-    ENDURE_RETURN_IF_ERROR(AppendHistory(t.execution->record, previous_next, t, encoded.history));
+    ENDURE_ASSIGN_OR_RETURN(EventId previous_next,
+                            WriteExecution(*t.execution, encoded.event_ids.size()));
+    ENDURE_RETURN_IF_ERROR(AppendHistory(t.execution->record, previous_next, encoded));
   }
   if (t.current) ENDURE_RETURN_IF_ERROR(WriteCurrent(*t.current));
   ENDURE_RETURN_IF_ERROR(WriteTasks(t, committed));
@@ -203,19 +208,19 @@ Status TransitionWriter::WriteCurrent(const CurrentExecutionWrite& write) {
 }
 
 Status TransitionWriter::AppendHistory(const ExecutionRecord& record, EventId previous_next,
-                                       const Transition& t, const std::string& encoded_history) {
-  const EventId expected_next = previous_next + static_cast<EventId>(t.events.size());
+                                       const EncodedTransition& encoded) {
+  const auto& ids = encoded.event_ids;
+  const EventId expected_next = previous_next + static_cast<EventId>(ids.size());
   if (record.next_event_id != expected_next) {
     return InvalidArgument(Describe(record) + ": next_event_id " +
                            std::to_string(record.next_event_id) + " does not follow history (" +
                            std::to_string(expected_next) + " expected)");
   }
-  if (t.events.empty()) return Status::Ok();
-  for (size_t i = 0; i < t.events.size(); ++i) {
+  if (ids.empty()) return Status::Ok();
+  for (size_t i = 0; i < ids.size(); ++i) {
     const EventId want = previous_next + static_cast<EventId>(i);
-    if (t.events[i].event_id() != want) {
-      return InvalidArgument(Describe(record) + ": event id " +
-                             std::to_string(t.events[i].event_id()) + " where " +
+    if (ids[i] != want) {
+      return InvalidArgument(Describe(record) + ": event id " + std::to_string(ids[i]) + " where " +
                              std::to_string(want) + " must come next");
     }
   }
@@ -223,7 +228,7 @@ Status TransitionWriter::AppendHistory(const ExecutionRecord& record, EventId pr
       auto stmt, db_->Cached("INSERT INTO history (run_id, first_event_id, last_event_id, events) "
                              "VALUES (?1, ?2, ?3, ?4)"));
   stmt->BindRef(1, record.run_id.value()).Bind(2, previous_next).Bind(3, expected_next - 1);
-  stmt->BindBlobRef(4, encoded_history);
+  stmt->BindBlobRef(4, encoded.history);
   return stmt->Run();
 }
 

@@ -15,6 +15,7 @@ namespace endure::storage {
 // only writes. `history` is the wire form of a temporal.api.history.v1.History holding the
 // transition's events.
 struct EncodedTransition {
+  std::vector<int64_t> event_ids;  // What the writer checks the events by: it holds only these.
   std::string history;
   std::string memo;
   std::string search_attributes;
@@ -43,7 +44,7 @@ class TransitionWriter {
   Status ExplainExecutionConflict(const ExecutionWrite& write, EventId previous_next);
   Status WriteCurrent(const CurrentExecutionWrite& write);
   Status AppendHistory(const ExecutionRecord& record, EventId previous_next_event_id,
-                       const Transition& t, const std::string& encoded_history);
+                       const EncodedTransition& encoded);
   // Applies one transition, not its linked ones; appends its task ids to committed.
   Status ApplyOne(const Transition& t, const EncodedTransition& encoded, Committed* committed);
   Status WriteTasks(const Transition& t, Committed* committed);

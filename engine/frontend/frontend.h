@@ -143,6 +143,11 @@ class Frontend {
                              Callback<wsv1::PollWorkflowTaskQueueResponse> done);
   void RespondWorkflowTaskCompleted(const wsv1::RespondWorkflowTaskCompletedRequest& request,
                                     Callback<wsv1::RespondWorkflowTaskCompletedResponse> done);
+  // The same for a caller that hands the request over: it is not copied. (A name of its own, so
+  // that &Frontend::RespondWorkflowTaskCompleted still names one method.)
+  void RespondWorkflowTaskCompletedShared(
+      std::shared_ptr<const wsv1::RespondWorkflowTaskCompletedRequest> request,
+      Callback<wsv1::RespondWorkflowTaskCompletedResponse> done);
   void RespondWorkflowTaskFailed(const wsv1::RespondWorkflowTaskFailedRequest& request,
                                  Callback<wsv1::RespondWorkflowTaskFailedResponse> done);
   void RespondQueryTaskCompleted(const wsv1::RespondQueryTaskCompletedRequest& request,

@@ -89,9 +89,16 @@ void Frontend::PollWorkflowTasks(std::shared_ptr<const WorkflowPoll> poll) {
 void Frontend::RespondWorkflowTaskCompleted(
     const wsv1::RespondWorkflowTaskCompletedRequest& request,
     Callback<wsv1::RespondWorkflowTaskCompletedResponse> done) {
-  WithNamespace(*namespaces_, request.namespace_(), done,
+  RespondWorkflowTaskCompletedShared(
+      std::make_shared<const wsv1::RespondWorkflowTaskCompletedRequest>(request), std::move(done));
+}
+
+void Frontend::RespondWorkflowTaskCompletedShared(
+    std::shared_ptr<const wsv1::RespondWorkflowTaskCompletedRequest> request,
+    Callback<wsv1::RespondWorkflowTaskCompletedResponse> done) {
+  WithNamespace(*namespaces_, request->namespace_(), done,
                 [&](const std::shared_ptr<const storage::NamespaceRecord>& ns) {
-                  history_->RespondWorkflowTaskCompleted(*ns, request, std::move(done));
+                  history_->RespondWorkflowTaskCompleted(*ns, std::move(request), std::move(done));
                 });
 }
 

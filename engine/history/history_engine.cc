@@ -125,46 +125,43 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation,
       if (event.event_id() == close_id) close_event = event;
     }
   }
-  std::vector<HistoryEvent> events;
-  if (new_events && lease->history() != nullptr) events = transition.events;
   std::vector<RunMutation::LinkedRun> linked = std::move(mutation.linked_runs());
-  Submit(
-      std::move(transition),
-      [this, lease = std::move(lease), version, tasks = std::move(tasks),
-       events = std::move(events), linked = std::move(linked), fire_times = std::move(fire_times),
-       run_id, new_events, close_event = std::move(close_event), dispatched = std::move(dispatched),
-       done = std::move(done)](Result<storage::Committed> committed) mutable {
-        if (!committed.ok()) {
-          ReleaseDispatched(dispatched);
-          done(committed.status());  // The lease is dirty: the run reloads from the store.
-          return;
-        }
-        lease->Committed(version + 1, std::move(events));
-        size_t next_id = 0;
-        for (auto& task : tasks) task.task_id = committed->task_ids[next_id++];
-        // The runs this one continued as exist now: into the cache, their tasks to matching.
-        for (auto& run : linked) {
-          for (auto& task : run.tasks) task.task_id = committed->task_ids[next_id++];
-          runs_.Insert(std::move(*run.state), 1, std::move(run.events));
-          tasks.insert(tasks.end(), run.tasks.begin(), run.tasks.end());
-          fire_times.insert(fire_times.end(), run.fire_times.begin(), run.fire_times.end());
-        }
-        done(Status::Ok());
-        // After `done`, which settles what the transition did to updates: a workflow task
-        // started here carries the updates still undelivered then, as one polled later would.
-        auto answers = AnswersOf(std::move(dispatched), lease->state(), lease->history());
-        DispatchQueryTasksIfIdle(lease->state());
-        AbortUpdatesIfClosed(lease->state());
-        const bool closed =
-            lease->state().status() != temporal::api::enums::v1::WORKFLOW_EXECUTION_STATUS_RUNNING;
-        lease.reset();  // The run's next operation may start before matching hands out tasks.
-        for (auto& answer : answers) answer();
-        if (!tasks.empty()) options_.matching->AddTasks(tasks);
-        for (TimePoint t : fire_times) timers_->Armed(t);
-        if (new_events) {
-          NotifyHistoryWatchers(run_id, closed, close_event ? &*close_event : nullptr);
-        }
-      });
+  Submit(std::move(transition),
+         [this, lease = std::move(lease), version, tasks = std::move(tasks),
+          linked = std::move(linked), fire_times = std::move(fire_times), run_id, new_events,
+          close_event = std::move(close_event), dispatched = std::move(dispatched),
+          done = std::move(done)](Result<storage::Committed> committed) mutable {
+           if (!committed.ok()) {
+             ReleaseDispatched(dispatched);
+             done(committed.status());  // The lease is dirty: the run reloads from the store.
+             return;
+           }
+           lease->Committed(version + 1, std::move(committed->events));
+           size_t next_id = 0;
+           for (auto& task : tasks) task.task_id = committed->task_ids[next_id++];
+           // The runs this one continued as exist now: into the cache, their tasks to matching.
+           for (auto& run : linked) {
+             for (auto& task : run.tasks) task.task_id = committed->task_ids[next_id++];
+             runs_.Insert(std::move(*run.state), 1, std::move(run.events));
+             tasks.insert(tasks.end(), run.tasks.begin(), run.tasks.end());
+             fire_times.insert(fire_times.end(), run.fire_times.begin(), run.fire_times.end());
+           }
+           done(Status::Ok());
+           // After `done`, which settles what the transition did to updates: a workflow task
+           // started here carries the updates still undelivered then, as one polled later would.
+           auto answers = AnswersOf(std::move(dispatched), lease->state(), lease->history());
+           DispatchQueryTasksIfIdle(lease->state());
+           AbortUpdatesIfClosed(lease->state());
+           const bool closed = lease->state().status() !=
+                               temporal::api::enums::v1::WORKFLOW_EXECUTION_STATUS_RUNNING;
+           lease.reset();  // The run's next operation may start before matching hands out tasks.
+           for (auto& answer : answers) answer();
+           if (!tasks.empty()) options_.matching->AddTasks(tasks);
+           for (TimePoint t : fire_times) timers_->Armed(t);
+           if (new_events) {
+             NotifyHistoryWatchers(run_id, closed, close_event ? &*close_event : nullptr);
+           }
+         });
 }
 
 void HistoryEngine::AbortUpdatesIfClosed(const MutableState& s) {

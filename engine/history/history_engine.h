@@ -119,9 +119,12 @@ class HistoryEngine {
   void RecordWorkflowTaskStarted(const storage::TaskRow& task,
                                  const wsv1::PollWorkflowTaskQueueRequest& poll,
                                  Callback<std::optional<wsv1::PollWorkflowTaskQueueResponse>> done);
-  void RespondWorkflowTaskCompleted(const storage::NamespaceRecord& ns,
-                                    const wsv1::RespondWorkflowTaskCompletedRequest& request,
-                                    Callback<wsv1::RespondWorkflowTaskCompletedResponse> done);
+  // Shared, not copied: the request (its commands and their payloads) is kept until the
+  // completion commits, and a caller that already keeps it alive passes it without a copy.
+  void RespondWorkflowTaskCompleted(
+      const storage::NamespaceRecord& ns,
+      std::shared_ptr<const wsv1::RespondWorkflowTaskCompletedRequest> request,
+      Callback<wsv1::RespondWorkflowTaskCompletedResponse> done);
   void RespondWorkflowTaskFailed(const storage::NamespaceRecord& ns,
                                  const wsv1::RespondWorkflowTaskFailedRequest& request,
                                  Callback<wsv1::RespondWorkflowTaskFailedResponse> done);
@@ -268,9 +271,8 @@ class HistoryEngine {
     storage::Transition transition;
     std::vector<storage::TaskRow> tasks;
     std::vector<TimePoint> fire_times;
-    std::vector<HistoryEvent> events;
   };
-  NewRun BuildNewRun(const RunStart& start, TimePoint now);
+  NewRun BuildNewRun(RunStart start, TimePoint now);
   // How a closing run continues: who asked, and the wait before the next run's first task.
   struct ContinuedAs {
     temporal::api::enums::v1::ContinueAsNewInitiator initiator =

@@ -10,6 +10,39 @@ namespace {
 namespace enums = temporal::api::enums::v1;
 using endure::history::HistoryPageToken;
 
+// What a history read needs to know of a run before it reads events.
+struct RunFacts {
+  std::string namespace_id;
+  std::string workflow_id;
+  int status = 0;
+  int64_t next_event_id = 0;
+  std::optional<HistoryEvent> close_event;  // Of a closed run whose history is in memory.
+};
+
+// From memory when the run is cached and idle (the common case for a caller waiting on a run
+// just started here), else from its execution row.
+Result<RunFacts> FactsOf(RunCache& runs, storage::Store& store, const RunId& run_id) {
+  RunFacts facts;
+  const bool cached = runs.PeekCommitted(
+      run_id, [&facts](const MutableState& s, const std::vector<HistoryEvent>* history) {
+        facts.namespace_id = s.namespace_id();
+        facts.workflow_id = s.workflow_id();
+        facts.status = s.status();
+        facts.next_event_id = s.next_event_id();
+        if (s.status() != enums::WORKFLOW_EXECUTION_STATUS_RUNNING && history != nullptr &&
+            !history->empty() && history->back().event_id() == s.next_event_id() - 1) {
+          facts.close_event = history->back();
+        }
+      });
+  if (cached) return facts;
+  ENDURE_ASSIGN_OR_RETURN(auto record, store.GetExecution(run_id));
+  facts.namespace_id = record.namespace_id.value();
+  facts.workflow_id = record.workflow_id.value();
+  facts.status = record.status;
+  facts.next_event_id = record.next_event_id;
+  return facts;
+}
+
 }  // namespace
 
 struct HistoryEngine::Watcher {
@@ -81,9 +114,9 @@ void HistoryEngine::GetHistory(const storage::NamespaceRecord& ns,
   *attempt = [this, ns_id = ns.id, run_id, token, has_token, close_only, page, expiry, workflow_id,
               wait, reply, weak = std::weak_ptr<std::function<void(bool)>>(attempt)](bool expired) {
     const auto& answer = *reply;
-    auto record = options_.store->GetExecution(run_id);
-    if (!record.ok() || record->namespace_id != ns_id ||
-        record->workflow_id.value() != workflow_id) {
+    auto record = FactsOf(runs_, *options_.store, run_id);
+    if (!record.ok() || record->namespace_id != ns_id.value() ||
+        record->workflow_id != workflow_id) {
       if (record.ok() || record.status().code() == StatusCode::kNotFound) {
         return answer(NotFound("workflow not found for ID: " + workflow_id));
       }
@@ -142,12 +175,16 @@ void HistoryEngine::GetHistory(const storage::NamespaceRecord& ns,
         (*self)(true);
       });
       // A commit between the read above and the registration would have found no watcher.
-      auto again = options_.store->GetExecution(run_id);
+      auto again = FactsOf(runs_, *options_.store, run_id);
       if (again.ok() &&
           (again->next_event_id != record->next_event_id || again->status != record->status)) {
         NotifyHistoryWatchers(run_id);
       }
       return;
+    }
+    if (close_only && record->close_event) {
+      *r.mutable_history()->add_events() = std::move(*record->close_event);
+      return answer(std::move(r));
     }
     if (close_only) {
       auto last =

@@ -15,7 +15,7 @@ namespace enums = temporal::api::enums::v1;
 
 }  // namespace
 
-HistoryEngine::NewRun HistoryEngine::BuildNewRun(const RunStart& start, TimePoint now) {
+HistoryEngine::NewRun HistoryEngine::BuildNewRun(RunStart start, TimePoint now) {
   NewRun run;
   run.state = std::make_shared<MutableState>();
   MutableState& s = *run.state;
@@ -28,7 +28,7 @@ HistoryEngine::NewRun HistoryEngine::BuildNewRun(const RunStart& start, TimePoin
 
   HistoryEvent started = m.NewEvent(enums::EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
   auto* a = started.mutable_workflow_execution_started_event_attributes();
-  *a = start.started;
+  *a = std::move(start.started);  // From here on read as s.started(), which the event sets.
   if (start.backoff.count() > 0) SetDuration(a->mutable_first_workflow_task_backoff(), start.backoff);
   const bool eager = start.eager_identity.has_value() && start.backoff.count() == 0;
   a->set_eager_execution_accepted(eager);
@@ -38,7 +38,7 @@ HistoryEngine::NewRun HistoryEngine::BuildNewRun(const RunStart& start, TimePoin
     auto* sa = signaled.mutable_workflow_execution_signaled_event_attributes();
     sa->set_signal_name(start.signal->name);
     *sa->mutable_input() = start.signal->input;
-    sa->set_identity(start.started.identity());
+    sa->set_identity(s.started().identity());
     *sa->mutable_header() = start.signal->header;
     m.Append(std::move(signaled));
   }
@@ -57,10 +57,10 @@ HistoryEngine::NewRun HistoryEngine::BuildNewRun(const RunStart& start, TimePoin
   }
   // The run ends at its run timeout or at the workflow's expiration, whichever comes first.
   int64_t deadline = 0;
-  const Nanos run_timeout = ToNanos(start.started.workflow_run_timeout());
+  const Nanos run_timeout = ToNanos(s.started().workflow_run_timeout());
   if (run_timeout.count() > 0) deadline = begins + run_timeout.count();
-  if (start.started.has_workflow_execution_expiration_time()) {
-    const int64_t expires = ToUnixNanos(start.started.workflow_execution_expiration_time());
+  if (s.started().has_workflow_execution_expiration_time()) {
+    const int64_t expires = ToUnixNanos(s.started().workflow_execution_expiration_time());
     if (expires > 0 && (deadline == 0 || expires < deadline)) deadline = expires;
   }
   if (deadline > 0) m.ArmTimer(kWorkflowRunTimeout, 1, 1, deadline);
@@ -79,7 +79,6 @@ HistoryEngine::NewRun HistoryEngine::BuildNewRun(const RunStart& start, TimePoin
   RenderVisibility(run.transition);
   run.tasks = run.transition.tasks_created;
   for (const auto& timer : run.transition.timers_created) run.fire_times.push_back(timer.fire_time);
-  run.events = run.transition.events;
   return run;
 }
 
@@ -109,9 +108,12 @@ HistoryEngine::RunStart HistoryEngine::SuccessorOf(const MutableState& s, Contin
 }
 
 void HistoryEngine::ContinueAs(RunMutation& m, RunStart next) {
-  NewRun run = BuildNewRun(next, m.now());
+  NewRun run = BuildNewRun(std::move(next), m.now());
+  // A linked transition keeps its events (the store hands back only the first transition's):
+  // the new run's cache entry gets a copy.
+  std::vector<HistoryEvent> events = run.transition.events;
   m.LinkNewRun(std::move(run.transition), std::move(run.state), std::move(run.tasks),
-               std::move(run.fire_times), std::move(run.events));
+               std::move(run.fire_times), std::move(events));
 }
 
 std::optional<HistoryEngine::RunStart> HistoryEngine::RetryOfRun(

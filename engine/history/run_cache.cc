@@ -110,6 +110,18 @@ Status RunCache::Load(Entry& entry) {
   return Status::Ok();
 }
 
+bool RunCache::PeekCommitted(
+    const RunId& run_id,
+    const std::function<void(const MutableState&, const std::vector<HistoryEvent>*)>& read) {
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(run_id);
+  // Not busy and loaded: no operation is changing the state, and a failed one left it unloaded.
+  if (it == entries_.end() || it->second->busy || !it->second->loaded) return false;
+  const Entry& entry = *it->second;
+  read(entry.state, entry.history_kept ? &entry.history : nullptr);
+  return true;
+}
+
 void RunCache::Insert(MutableState state, int64_t db_version, std::vector<HistoryEvent> events) {
   std::lock_guard lock(mu_);
   const RunId run_id(state.run_id());

@@ -65,6 +65,14 @@ class RunCache {
   // store has no such run.
   void With(const RunId& run_id, Operation op);
 
+  // Calls `read` with the run's state and kept history (nullptr if not kept) as last committed,
+  // when the run is in memory and no operation holds it, and returns true; returns false
+  // otherwise, without waiting or loading. `read` runs under the cache's lock: it must be short
+  // and must not call into the cache.
+  bool PeekCommitted(
+      const RunId& run_id,
+      const std::function<void(const MutableState&, const std::vector<HistoryEvent>*)>& read);
+
   // Installs the state of a run just created and committed at db_version 1 with `events`.
   void Insert(MutableState state, int64_t db_version, std::vector<HistoryEvent> events);
 

@@ -227,11 +227,11 @@ void HistoryEngine::StartRun(const storage::NamespaceRecord& ns,
     *a.mutable_root_workflow_execution() = parent->root;
   }
 
-  NewRun run = BuildNewRun(start, now);
+  NewRun run = BuildNewRun(std::move(start), now);
   Submit(std::move(run.transition),
          [this, ns, request, signal, parent, run_id, state = run.state, eager = run.eager,
           dispatched = std::move(run.dispatched), tasks = std::move(run.tasks),
-          fire_times = std::move(run.fire_times), events = std::move(run.events),
+          fire_times = std::move(run.fire_times),
           done = std::move(done)](Result<storage::Committed> committed) mutable {
            if (!committed.ok()) {
              ReleaseDispatched(dispatched);
@@ -242,6 +242,7 @@ void HistoryEngine::StartRun(const storage::NamespaceRecord& ns,
              return done(committed.status());
            }
            for (size_t i = 0; i < tasks.size(); ++i) tasks[i].task_id = committed->task_ids[i];
+           std::vector<HistoryEvent>& events = committed->events;
            wsv1::StartWorkflowExecutionResponse response;
            response.set_run_id(run_id);
            response.set_started(true);

@@ -208,14 +208,16 @@ void HistoryEngine::WithStartedWorkflowTask(const TaskToken& token,
 }
 
 void HistoryEngine::RespondWorkflowTaskCompleted(
-    const storage::NamespaceRecord& ns, const wsv1::RespondWorkflowTaskCompletedRequest& request,
+    const storage::NamespaceRecord& ns,
+    std::shared_ptr<const wsv1::RespondWorkflowTaskCompletedRequest> kept,
     Callback<wsv1::RespondWorkflowTaskCompletedResponse> done) {
-  auto token = WorkflowToken(ns, request.task_token());
+  auto token = WorkflowToken(ns, kept->task_token());
   if (!token.ok()) return done(token.status());
-  if (auto order = CheckCommandOrder(request.commands()); !order.ok()) return done(order);
-  WithStartedWorkflowTask(*token, [this, request,
-                                    done = std::move(done)](Result<LeasePtr> lease) mutable {
+  if (auto order = CheckCommandOrder(kept->commands()); !order.ok()) return done(order);
+  WithStartedWorkflowTask(*token, [this, kept = std::move(kept),
+                                   done = std::move(done)](Result<LeasePtr> lease) mutable {
     if (!lease.ok()) return done(lease.status());
+    const wsv1::RespondWorkflowTaskCompletedRequest& request = *kept;
     MutableState& s = (*lease)->state();
     const TimePoint now = options_.env->Now();
     RunMutation m(&s, now);
@@ -223,15 +225,15 @@ void HistoryEngine::RespondWorkflowTaskCompleted(
     auto failure = CompleteWorkflowTask(m, request, effects.get());
     if (!failure) {
       return Commit(std::move(*lease), m,
-                    [this, state = &s, request, effects, done = std::move(done)](Status committed) {
+                    [this, state = &s, kept, effects, done = std::move(done)](Status committed) {
                       if (!committed.ok()) return done(committed);
                       const RunId run(state->run_id());
-                      queries_.AnswerFromCompletion(run, request.query_results());
+                      queries_.AnswerFromCompletion(run, kept->query_results());
                       ApplyUpdateEffects(run, effects->updates);
                       wsv1::RespondWorkflowTaskCompletedResponse response;
                       for (int64_t id : effects->eager_activities) {
                         *response.add_activity_tasks() =
-                            ActivityTaskOf(*state, id, request.namespace_());
+                            ActivityTaskOf(*state, id, kept->namespace_());
                       }
                       done(std::move(response));
                     });

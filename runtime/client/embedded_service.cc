@@ -62,18 +62,25 @@ class Embedded final : public Service {
 #undef ENDURE_WAITING
 #undef ENDURE_POLL
 
-  // Not waited for: the request lives until the frontend answers, and the answer goes to
-  // `done` on the thread that gives it.
-#define ENDURE_SEND(Name)                                                                   \
-  void Name##Then(wsv1::Name##Request request, std::function<void(Status)> done) override { \
-    auto kept = std::make_shared<const wsv1::Name##Request>(std::move(request));            \
-    f_->Name(*kept, [kept, done = std::move(done)](Result<wsv1::Name##Response> r) {        \
-      done(r.status());                                                                     \
-    });                                                                                     \
+  // Not waited for: the answer goes to `done` on the thread that gives it. The activity's
+  // request lives until the frontend answers; the workflow task's is handed over to the engine,
+  // which keeps it until the completion commits, without a copy.
+  void RespondActivityTaskCompletedThen(wsv1::RespondActivityTaskCompletedRequest request,
+                                        std::function<void(Status)> done) override {
+    auto kept =
+        std::make_shared<const wsv1::RespondActivityTaskCompletedRequest>(std::move(request));
+    f_->RespondActivityTaskCompleted(
+        *kept, [kept, done = std::move(done)](
+                   Result<wsv1::RespondActivityTaskCompletedResponse> r) { done(r.status()); });
   }
-  ENDURE_SEND(RespondWorkflowTaskCompleted)
-  ENDURE_SEND(RespondActivityTaskCompleted)
-#undef ENDURE_SEND
+  void RespondWorkflowTaskCompletedThen(wsv1::RespondWorkflowTaskCompletedRequest request,
+                                        std::function<void(Status)> done) override {
+    f_->RespondWorkflowTaskCompletedShared(
+        std::make_shared<const wsv1::RespondWorkflowTaskCompletedRequest>(std::move(request)),
+        [done = std::move(done)](Result<wsv1::RespondWorkflowTaskCompletedResponse> r) {
+          done(r.status());
+        });
+  }
 
   Result<wsv1::ShutdownWorkerResponse> ShutdownWorker(
       const wsv1::ShutdownWorkerRequest& request) override {
