@@ -41,7 +41,7 @@ struct CurrentExecutionRecord {
   NamespaceId namespace_id;
   WorkflowId workflow_id;
   RunId run_id;
-  int status = 0;
+  int status = 0;  // The run's, read from its execution row; not written with this record.
   std::string create_request_id;
 };
 

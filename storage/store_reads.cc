@@ -83,8 +83,9 @@ Result<CurrentExecutionRecord> GetCurrentExecution(sqlite::Connection& db,
                                                    const NamespaceId& namespace_id,
                                                    const WorkflowId& workflow_id) {
   ENDURE_ASSIGN_OR_RETURN(
-      auto s, db.Cached("SELECT run_id, status, create_request_id FROM current_executions "
-                        "WHERE namespace_id = ?1 AND workflow_id = ?2"));
+      auto s, db.Cached("SELECT c.run_id, e.status, c.create_request_id "
+                        "FROM current_executions c JOIN executions e ON e.run_id = c.run_id "
+                        "WHERE c.namespace_id = ?1 AND c.workflow_id = ?2"));
   s->Bind(1, namespace_id.value()).Bind(2, workflow_id.value());
   ENDURE_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return NotFound("workflow '" + workflow_id.value() + "' not found");

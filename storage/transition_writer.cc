@@ -197,13 +197,12 @@ Status TransitionWriter::WriteCurrent(const CurrentExecutionWrite& write) {
                    "' but the store holds '" + (stored ? stored->value() : "<none>") + "'");
   }
   ENDURE_ASSIGN_OR_RETURN(
-      auto stmt,
-      db_->Cached("INSERT INTO current_executions (namespace_id, workflow_id, run_id, status, "
-                  "create_request_id) VALUES (?1, ?2, ?3, ?4, ?5) "
-                  "ON CONFLICT (namespace_id, workflow_id) DO UPDATE SET run_id = ?3, status = ?4, "
-                  "create_request_id = ?5"));
+      auto stmt, db_->Cached("INSERT INTO current_executions (namespace_id, workflow_id, run_id, "
+                             "create_request_id) VALUES (?1, ?2, ?3, ?4) "
+                             "ON CONFLICT (namespace_id, workflow_id) DO UPDATE SET run_id = ?3, "
+                             "create_request_id = ?4"));
   stmt->Bind(1, r.namespace_id.value()).Bind(2, r.workflow_id.value()).Bind(3, r.run_id.value());
-  stmt->Bind(4, r.status).Bind(5, r.create_request_id);
+  stmt->Bind(4, r.create_request_id);
   return stmt->Run();
 }
 

@@ -89,7 +89,6 @@ void HistoryEngine::ImportHistory(const storage::NamespaceRecord& ns, std::strin
   write.record.namespace_id = ns.id;
   write.record.workflow_id = WorkflowId(workflow_id);
   write.record.run_id = RunId(run_id);
-  write.record.status = state->status();
   write.record.create_request_id = state->pending().start_request_id();
   write.expected_run_id = previous;
   m.SetCurrent(std::move(write));

@@ -69,7 +69,6 @@ HistoryEngine::NewRun HistoryEngine::BuildNewRun(RunStart start, TimePoint now) 
   current.record.namespace_id = NamespaceId(start.namespace_id);
   current.record.workflow_id = WorkflowId(start.workflow_id);
   current.record.run_id = RunId(start.run_id);
-  current.record.status = enums::WORKFLOW_EXECUTION_STATUS_RUNNING;
   current.record.create_request_id = start.request_id;
   current.expected_run_id = start.previous_run;
   m.SetCurrent(std::move(current));

@@ -144,16 +144,8 @@ void HistoryEngine::CloseRun(RunMutation& m) {
       break;
     }
   }
-  // A run continuing as another leaves the current-run pointer to its successor's transition.
-  if (m.continues()) return;
-  storage::CurrentExecutionWrite current;
-  current.record.namespace_id = NamespaceId(s.namespace_id());
-  current.record.workflow_id = WorkflowId(s.workflow_id());
-  current.record.run_id = RunId(s.run_id());
-  current.record.status = s.status();
-  current.record.create_request_id = pending->start_request_id();
-  current.expected_run_id = RunId(s.run_id());
-  m.SetCurrent(std::move(current));
+  // The current-run pointer stays as it is: a closed run stays current (its status is in its
+  // execution row) until a run continuing it, or a later start, takes its place.
 }
 
 void HistoryEngine::ForceCloseWorkflowTask(RunMutation& m, const std::string& identity) {

@@ -124,10 +124,37 @@ CREATE TABLE search_attributes (
 ) WITHOUT ROWID;
 )sql";
 
+constexpr const char* kVersion4 = R"sql(
+-- Nothing looks runs up by workflow id in executions (current_executions and visibility do),
+-- and the index cost every start a write to a page picked by a random workflow id.
+DROP INDEX executions_by_workflow;
+
+-- A run's status lives in its execution row alone: current_executions points at the run and is
+-- written when the run becomes current, not again when it closes (another random page).
+ALTER TABLE current_executions DROP COLUMN status;
+
+-- History rows in the order they are appended (a rowid table), found by run through an index:
+-- a commit's batches, one per run it touches, then share the table's last pages, and only the
+-- small index entries land on a page per run.
+CREATE TABLE history_appended (
+  id              INTEGER PRIMARY KEY,
+  run_id          TEXT NOT NULL,
+  first_event_id  INTEGER NOT NULL,
+  last_event_id   INTEGER NOT NULL,
+  events          BLOB NOT NULL    -- a temporal.api.history.v1.History
+);
+INSERT INTO history_appended (run_id, first_event_id, last_event_id, events)
+  SELECT run_id, first_event_id, last_event_id, events FROM history ORDER BY run_id, first_event_id;
+DROP TABLE history;
+ALTER TABLE history_appended RENAME TO history;
+CREATE UNIQUE INDEX history_by_run ON history (run_id, first_event_id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
     {2, kVersion2},
     {3, kVersion3},
+    {4, kVersion4},
 };
 
 }  // namespace

@@ -277,5 +277,40 @@ TEST(StoreOpenTest, AVersionOneDatabaseIsMigratedWithItsData) {
   EXPECT_EQ(QueryInt(path + ".v1.bak", "SELECT count(*) FROM executions"), 1);
 }
 
+TEST(StoreOpenTest, AVersionThreeDatabaseIsMigratedToVersionFour) {
+  TempDir dir;
+  const std::string path = dir.File("v3.db");
+  // Version 3 kept a status in current_executions, written again when the run closed.
+  {
+    auto db = sqlite::Connection::Open(path, sqlite::OpenMode::kReadWriteCreate);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(Migrate(**db, SchemaMigrations().first(3)).ok());
+    ASSERT_TRUE((*db)
+                    ->Exec("INSERT INTO executions VALUES ('run-1', 'ns', 'wf', 3, 9, 2, x'00');"
+                           "INSERT INTO current_executions VALUES ('ns', 'wf', 'run-1', 2, 'req');"
+                           "INSERT INTO history VALUES ('run-1', 1, 8, x'');"
+                           "INSERT INTO history VALUES ('run-1', 9, 9, x'');")
+                    .ok());
+  }
+  auto store = OpenAt(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto current = (*store)->GetCurrentExecution(NamespaceId("ns"), WorkflowId("wf"));
+  ASSERT_TRUE(current.ok()) << current.status().ToString();
+  EXPECT_EQ(current->run_id, RunId("run-1"));
+  EXPECT_EQ(current->status, 2);
+  EXPECT_EQ(current->create_request_id, "req");
+  // The history moved to the append-ordered table, batches intact.
+  auto summary = (*store)->Summarize();
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->history_batches, 2);
+  EXPECT_EQ(summary->history_events, 9);
+  store->reset();
+  EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM pragma_table_info('current_executions')"), 4);
+  EXPECT_EQ(QueryInt(path,
+                     "SELECT count(*) FROM sqlite_schema WHERE name = "
+                     "'executions_by_workflow'"),
+            0);
+}
+
 }  // namespace
 }  // namespace endure::storage
