@@ -23,7 +23,7 @@ struct WorkerFlags {
   std::string task_queue;  // Empty: TEMPORAL_TASK_QUEUE, else jarvis-task-queue.
   int workflow_pollers = 2;
   int activity_pollers = 4;
-  int max_cached_workflows = 1000;
+  int max_cached_workflows = 10000;  // As WorkerOptions.
 };
 
 std::string Env(const char* name) {

@@ -47,7 +47,10 @@ struct WorkerOptions {
   std::string identity;  // Empty: "<pid>@endure-cpp".
   int workflow_pollers = 2;
   int activity_pollers = 2;
-  size_t max_cached_workflows = 1000;  // 0: no sticky cache; every task replays full history.
+  // Runs kept in memory between their tasks (Temporal's Go SDK keeps as many by default). A run
+  // not kept replays its whole history at its next task; 0: no sticky cache at all. A cached run
+  // of a small workflow costs about 8 KB.
+  size_t max_cached_workflows = 10'000;
   // Eager activities: an activity a workflow schedules on this worker's task queue is asked to
   // start at once and comes back in the workflow task's completion, which saves the trip
   // through matching. It then runs on the thread that completed the task; at most
