@@ -249,20 +249,24 @@ TEST(StoreOpenTest, FullDiskInABatchFailsOnlyTheTransitionThatDoesNotFit) {
 namespace endure::storage {
 namespace {
 
+// Writes a database as the release with schema `version` left it, holding the rows `sql` adds.
+Status WriteOlderDatabase(const std::string& path, size_t version, const std::string& sql) {
+  auto db = sqlite::Connection::Open(path, sqlite::OpenMode::kReadWriteCreate);
+  if (!db.ok()) return db.status();
+  ENDURE_RETURN_IF_ERROR(Migrate(**db, SchemaMigrations().first(version)));
+  return (*db)->Exec(sql);
+}
+
 TEST(StoreOpenTest, AVersionOneDatabaseIsMigratedWithItsData) {
   TempDir dir;
   const std::string path = dir.File("v1.db");
   // A database as the first release wrote it: version 1 only, with a run in it.
-  {
-    auto db = sqlite::Connection::Open(path, sqlite::OpenMode::kReadWriteCreate);
-    ASSERT_TRUE(db.ok());
-    ASSERT_TRUE(Migrate(**db, SchemaMigrations().first(1)).ok());
-    ASSERT_TRUE((*db)
-                    ->Exec("INSERT INTO executions VALUES ('run-1', 'ns', 'wf', 1, 4, 1, x'00');"
-                           "INSERT INTO sequences VALUES ('task_id', 1) "
-                           "ON CONFLICT (name) DO NOTHING;")
-                    .ok());
-  }
+  ASSERT_TRUE(WriteOlderDatabase(path, 1,
+                                 "INSERT INTO executions VALUES ('run-1', 'ns', 'wf', 1, 4, 1, "
+                                 "x'00');"
+                                 "INSERT INTO sequences VALUES ('task_id', 1) "
+                                 "ON CONFLICT (name) DO NOTHING;")
+                  .ok());
   auto store = OpenAt(path);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   EXPECT_EQ((*store)->Summarize()->schema_version, SchemaMigrations().back().version);
@@ -281,17 +285,14 @@ TEST(StoreOpenTest, AVersionThreeDatabaseIsMigratedToVersionFour) {
   TempDir dir;
   const std::string path = dir.File("v3.db");
   // Version 3 kept a status in current_executions, written again when the run closed.
-  {
-    auto db = sqlite::Connection::Open(path, sqlite::OpenMode::kReadWriteCreate);
-    ASSERT_TRUE(db.ok());
-    ASSERT_TRUE(Migrate(**db, SchemaMigrations().first(3)).ok());
-    ASSERT_TRUE((*db)
-                    ->Exec("INSERT INTO executions VALUES ('run-1', 'ns', 'wf', 3, 9, 2, x'00');"
-                           "INSERT INTO current_executions VALUES ('ns', 'wf', 'run-1', 2, 'req');"
-                           "INSERT INTO history VALUES ('run-1', 1, 8, x'');"
-                           "INSERT INTO history VALUES ('run-1', 9, 9, x'');")
-                    .ok());
-  }
+  ASSERT_TRUE(WriteOlderDatabase(path, 3,
+                                 "INSERT INTO executions VALUES ('run-1', 'ns', 'wf', 3, 9, 2, "
+                                 "x'00');"
+                                 "INSERT INTO current_executions VALUES ('ns', 'wf', 'run-1', 2, "
+                                 "'req');"
+                                 "INSERT INTO history VALUES ('run-1', 1, 8, x'');"
+                                 "INSERT INTO history VALUES ('run-1', 9, 9, x'');")
+                  .ok());
   auto store = OpenAt(path);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   auto current = (*store)->GetCurrentExecution(NamespaceId("ns"), WorkflowId("wf"));
