@@ -123,6 +123,7 @@ bool RunCache::PeekCommitted(
 }
 
 void RunCache::Insert(MutableState state, int64_t db_version, std::vector<HistoryEvent> events) {
+  Evicted evicted;  // Freed after the lock is released.
   std::lock_guard lock(mu_);
   const RunId run_id(state.run_id());
   auto& slot = entries_[run_id];
@@ -135,11 +136,12 @@ void RunCache::Insert(MutableState state, int64_t db_version, std::vector<Histor
   slot->history = std::move(events);
   slot->loaded = true;
   slot->lru = lru_.insert(lru_.end(), run_id);
-  EvictLocked();
+  evicted = EvictLocked();
 }
 
 void RunCache::Release(const std::shared_ptr<Entry>& entry, bool invalidate) {
   Operation next;
+  Evicted evicted;  // Freed after the lock is released.
   {
     std::lock_guard lock(mu_);
     if (invalidate) {
@@ -150,7 +152,7 @@ void RunCache::Release(const std::shared_ptr<Entry>& entry, bool invalidate) {
     }
     if (entry->waiting.empty()) {
       entry->busy = false;
-      EvictLocked();
+      evicted = EvictLocked();
       return;
     }
     next = std::move(entry->waiting.front());
@@ -159,7 +161,8 @@ void RunCache::Release(const std::shared_ptr<Entry>& entry, bool invalidate) {
   RunDeferred([this, entry, next = std::move(next)]() mutable { Run(entry, std::move(next)); });
 }
 
-void RunCache::EvictLocked() {
+RunCache::Evicted RunCache::EvictLocked() {
+  Evicted evicted;
   auto it = lru_.begin();
   while (entries_.size() > capacity_ && it != lru_.end()) {
     auto found = entries_.find(*it);
@@ -167,9 +170,11 @@ void RunCache::EvictLocked() {
       ++it;
       continue;
     }
+    evicted.push_back(std::move(found->second));
     entries_.erase(found);
     it = lru_.erase(it);
   }
+  return evicted;
 }
 
 size_t RunCache::size() {

@@ -94,7 +94,11 @@ class RunCache {
   void Run(std::shared_ptr<Entry> entry, Operation op);
   void Release(const std::shared_ptr<Entry>& entry, bool invalidate);
   Status Load(Entry& entry);
-  void EvictLocked();
+  // Entries beyond capacity, least recently used first, skipping busy ones. Returned rather than
+  // destroyed: freeing a run's state and history is the costly part of an eviction, and is done
+  // by the caller once the lock is released, so that other runs' operations do not wait for it.
+  using Evicted = std::vector<std::shared_ptr<Entry>>;
+  Evicted EvictLocked();
 
   storage::Store* store_;
   const size_t capacity_;
