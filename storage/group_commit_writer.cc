@@ -42,8 +42,10 @@ GroupCommitWriter::GroupCommitWriter(std::unique_ptr<sqlite::Connection> db, int
       wal_sync_(std::move(wal_sync)),
       on_commit_(std::move(on_commit)) {}
 
-GroupCommitWriter::~GroupCommitWriter() {
-  if (thread_ == nullptr) return;  // Never started.
+GroupCommitWriter::~GroupCommitWriter() { Stop(); }
+
+void GroupCommitWriter::Stop() {
+  if (thread_ == nullptr) return;  // Never started, or stopped already.
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
@@ -56,6 +58,8 @@ GroupCommitWriter::~GroupCommitWriter() {
   }
   outcomes_ready_.notify_all();
   acknowledger_->Join();
+  thread_.reset();
+  acknowledger_.reset();
 }
 
 void GroupCommitWriter::Submit(Transition t, Callback done) {

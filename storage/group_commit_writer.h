@@ -72,7 +72,7 @@ class GroupCommitWriter {
                                                           std::function<void()> before_batch,
                                                           std::unique_ptr<WalSync> wal_sync,
                                                           CommitObserver on_commit = nullptr);
-  ~GroupCommitWriter();
+  ~GroupCommitWriter();  // Stops, then closes the connection.
   GroupCommitWriter(const GroupCommitWriter&) = delete;
   GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
 
@@ -83,6 +83,10 @@ class GroupCommitWriter {
   Result<Committed> Commit(Transition t);
 
   WriterStats stats() const;
+
+  // What destruction does but for closing the connection: stops intake, commits what is queued,
+  // runs its callbacks, and joins both threads. Later submissions get UNAVAILABLE.
+  void Stop();
 
  private:
   struct Pending {

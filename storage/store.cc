@@ -59,7 +59,9 @@ Result<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
   return std::unique_ptr<Store>(new Store(std::move(options), std::move(writer)));
 }
 
-Store::~Store() = default;
+Store::~Store() {
+  writer_->Stop();  // Its last callbacks may still read through the readers.
+}
 
 Result<NamespaceRecord> Store::GetNamespaceByName(const std::string& name) {
   return WithReader([&](auto& db) { return reads::GetNamespaceByName(db, name); });

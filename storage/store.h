@@ -98,8 +98,8 @@ class Store {
  private:
   Store(StoreOptions options, std::unique_ptr<GroupCommitWriter> writer)
       : options_(std::move(options)),
-        readers_(options_.path, options_.vfs_for_testing, options_.max_readers),
-        writer_(std::move(writer)) {}
+        writer_(std::move(writer)),
+        readers_(options_.path, options_.vfs_for_testing, options_.max_readers) {}
 
   // Runs `read` on a borrowed reader connection.
   template <typename Read>
@@ -110,8 +110,12 @@ class Store {
   }
 
   StoreOptions options_;
-  ReaderPool readers_;
+  // The readers close before the writer's connection (members go in reverse order; the writer
+  // has stopped first, in ~Store): SQLite copies the WAL into the database file and removes it
+  // only when the last connection to close may write. So a store closed cleanly is one
+  // self-contained file, and the next open has no WAL to read through.
   std::unique_ptr<GroupCommitWriter> writer_;
+  ReaderPool readers_;
 };
 
 }  // namespace endure::storage

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <future>
 #include <thread>
 
@@ -408,6 +409,33 @@ TEST(WalSyncTest, FlushesAnExistingWalAndNamesAMissingOne) {
   Status s = missing.Sync();
   EXPECT_EQ(s.code(), StatusCode::kUnavailable);
   EXPECT_NE(s.message().find("nothing-here.db-wal"), std::string::npos) << s.ToString();
+}
+
+// A store closed cleanly is one self-contained file: its WAL is copied in and removed, so a copy
+// of the database file alone holds every commit, and the next open reads no WAL.
+TEST(StoreCloseTest, AClosedStoreLeavesNoWalAndKeepsEveryCommit) {
+  TempDir dir;
+  StoreOptions options;
+  options.path = dir.File("closed.db");
+  ToyRun run{WorkflowId("wf"), RunId("run")};
+  {
+    auto store = Store::Open(options);
+    ASSERT_TRUE(store.ok());
+    for (int step = 1; step <= 5; ++step) ASSERT_TRUE(run.Commit(**store, step).ok());
+    // Reads borrow reader connections, which stay open in the pool until the store closes.
+    ASSERT_TRUE((*store)->GetExecution(run.run_id).ok());
+    ASSERT_TRUE(std::filesystem::exists(options.path + "-wal"));
+  }
+  EXPECT_FALSE(std::filesystem::exists(options.path + "-wal"));
+
+  const std::string copy = dir.File("copy.db");
+  std::filesystem::copy_file(options.path, copy);
+  options.path = copy;
+  auto reopened = Store::Open(options);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  auto exec = (*reopened)->GetExecution(run.run_id);
+  ASSERT_TRUE(exec.ok()) << exec.status().ToString();
+  EXPECT_EQ(exec->db_version, 5);
 }
 
 }  // namespace
