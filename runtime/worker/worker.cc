@@ -205,8 +205,6 @@ Result<std::unique_ptr<Worker::CachedRun>> Worker::RunFor(wsv1::PollWorkflowTask
     auto* given = task.mutable_history()->mutable_events();
     events.assign(std::make_move_iterator(given->begin()), std::make_move_iterator(given->end()));
     token = task.next_page_token();
-  } else {
-    token.clear();
   }
   while (fetch_all || !token.empty()) {
     wsv1::GetWorkflowExecutionHistoryRequest request;
