@@ -21,6 +21,11 @@ namespace enums = temporal::api::enums::v1;
 // to any worker (Temporal's default).
 constexpr int kStickyScheduleToStartSeconds = 10;
 
+// Polls on the sticky queue for each poll on the normal one. A cached run's every task after its
+// first comes through the sticky queue, and a task that finds no poll waiting costs a transition
+// of its own to start; Temporal's TypeScript SDK splits its polls 1:4 the same way.
+constexpr int kStickyPollersPerNormal = 4;
+
 std::string RandomSuffix() {
   std::random_device rd;
   char text[17];
@@ -56,8 +61,9 @@ Status Worker::Start() {
     for (int i = 0; i < options_.workflow_pollers; ++i) {
       pollers.push_back([this] { PollWorkflowTasks(options_.task_queue); });
     }
-    // Most tasks of a cached run come through the sticky queue: it gets as many pollers.
-    for (int i = 0; options_.max_cached_workflows > 0 && i < options_.workflow_pollers; ++i) {
+    const int sticky_pollers =
+        options_.max_cached_workflows > 0 ? kStickyPollersPerNormal * options_.workflow_pollers : 0;
+    for (int i = 0; i < sticky_pollers; ++i) {
       pollers.push_back([this] { PollWorkflowTasks(sticky_queue_); });
     }
   }

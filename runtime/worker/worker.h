@@ -45,6 +45,8 @@ struct WorkerOptions {
   std::string namespace_name = "default";
   std::string task_queue;
   std::string identity;  // Empty: "<pid>@endure-cpp".
+  // Polls on the task queue; the worker's sticky queue (when max_cached_workflows > 0) gets four
+  // times as many. Each poll is a thread.
   int workflow_pollers = 2;
   int activity_pollers = 2;
   // Runs kept in memory between their tasks (Temporal's Go SDK keeps as many by default). A run
