@@ -83,11 +83,11 @@ std::optional<ClaimedPoll> Matching::ClaimPoll(const NamespaceId& namespace_id,
     auto q = queues_.find({namespace_id.value(), queue_name, static_cast<int>(kind)});
     if (q == queues_.end()) return std::nullopt;
     auto& waiters = q->second.waiters;
-    auto w = std::find_if(waiters.rbegin(), waiters.rend(),
+    auto w = std::find_if(waiters.begin(), waiters.end(),
                           [](const auto& entry) { return entry.second.started != nullptr; });
-    if (w == waiters.rend()) return std::nullopt;
+    if (w == waiters.end()) return std::nullopt;
     waiter = std::move(w->second);
-    waiters.erase(std::next(w).base());
+    waiters.erase(w);
     q->second.last_poll = AlarmClock::Clock::now();
   }
   options_.alarms->Cancel(waiter.alarm);
@@ -136,9 +136,8 @@ void Matching::Offer(const QueueKey& key, TaskRow row) {
         queue.backlog.emplace(row.task_id, std::move(row));
         return;
       }
-      auto newest = std::prev(queue.waiters.end());
-      waiter = std::move(newest->second);
-      queue.waiters.erase(newest);
+      waiter = std::move(queue.waiters.begin()->second);
+      queue.waiters.erase(queue.waiters.begin());
       queue.last_poll = AlarmClock::Clock::now();
     }
     options_.alarms->Cancel(waiter.alarm);

@@ -81,7 +81,7 @@ class Matching {
   uint64_t Poll(const NamespaceId& namespace_id, const std::string& queue, TaskKind kind,
                 const std::string& identity, AlarmClock::Clock::time_point deadline,
                 PollCallback callback, StartedTaskCallback started = nullptr);
-  // Takes the newest waiting poll on the queue that accepts a started task, if any.
+  // Takes the longest-waiting poll on the queue that accepts a started task, if any.
   std::optional<ClaimedPoll> ClaimPoll(const NamespaceId& namespace_id, const std::string& queue,
                                        TaskKind kind);
   // Ends a waiting poll whose caller has gone: it is answered empty now, and takes no task.
@@ -135,9 +135,7 @@ class Matching {
   struct Queue {
     bool loaded = false;
     std::map<int64_t, TaskRow> backlog;  // By task id: oldest first.
-    // By arrival. The newest waiter gets the next task: its thread is the one most likely still
-    // on a core with its caches warm, and the pollers left idle sleep until their deadline.
-    std::map<uint64_t, Waiter> waiters;
+    std::map<uint64_t, Waiter> waiters;  // By arrival: the oldest gets the next task.
     AlarmClock::Clock::time_point last_poll{};
     std::map<std::string, TimePoint> pollers;  // Identity -> last poll (wall clock).
   };

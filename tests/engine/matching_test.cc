@@ -61,27 +61,26 @@ class MatchingTest : public ::testing::Test {
   std::vector<std::string> got_;
 };
 
-// The newest waiting poll takes the next task: its poller's thread is the likeliest to be warm,
-// and the others stay asleep until their deadline.
-TEST_F(MatchingTest, TheNewestWaitingPollGetsTheTask) {
+// Polls are served in the order they came, as Temporal's matching serves its pollers.
+TEST_F(MatchingTest, TheLongestWaitingPollGetsTheTask) {
   PollFor("first");
   PollFor("second");
   PollFor("third");
   matching_->AddTasks({Task(1)});
   matching_->AddTasks({Task(2)});
-  EXPECT_EQ(got_, (std::vector<std::string>{"third:1", "second:2"}));
+  EXPECT_EQ(got_, (std::vector<std::string>{"first:1", "second:2"}));
   matching_->Shutdown();
-  EXPECT_EQ(got_.back(), "first:(none)");
+  EXPECT_EQ(got_.back(), "third:(none)");
 }
 
-TEST_F(MatchingTest, DirectDispatchClaimsTheNewestPollThatTakesStartedTasks) {
+TEST_F(MatchingTest, DirectDispatchClaimsTheLongestWaitingPollThatTakesStartedTasks) {
+  PollFor("plain");
   PollFor("dispatchable-old", /*direct_dispatch=*/true);
   PollFor("dispatchable-new", /*direct_dispatch=*/true);
-  PollFor("plain");
   auto claimed = matching_->ClaimPoll(kNamespace, "q", TaskKind::kWorkflow);
   ASSERT_TRUE(claimed.has_value());
-  EXPECT_EQ(claimed->identity, "dispatchable-new");
-  // The poll left waiting still gets the backlog's tasks, newest first.
+  EXPECT_EQ(claimed->identity, "dispatchable-old");
+  // The plain poll, which direct dispatch passed over, still gets the next task first.
   matching_->AddTasks({Task(7)});
   EXPECT_EQ(got_, (std::vector<std::string>{"plain:7"}));
   claimed->callback(std::nullopt);
