@@ -27,6 +27,7 @@ class MatchingTest : public ::testing::Test {
     matching_ =
         std::make_unique<Matching>(MatchingOptions{.store = store_.get(), .alarms = &alarms_});
   }
+  void TearDown() override { matching_->Shutdown(); }
 
   // A poll on "q" by `identity` that records which task it got, or "(none)" when it ended
   // empty.
@@ -51,8 +52,6 @@ class MatchingTest : public ::testing::Test {
     row.kind = TaskKind::kWorkflow;
     return row;
   }
-
-  void TearDown() override { matching_->Shutdown(); }
 
   storage::testing::TempDir dir_;
   std::unique_ptr<storage::Store> store_;
