@@ -42,7 +42,7 @@ Result<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
   if (options.path.empty()) return InvalidArgument("the store needs a database file path");
 
   auto db = sqlite::Connection::Open(options.path, sqlite::OpenMode::kReadWriteCreate,
-                                     options.vfs_for_testing);
+                                     options.vfs_for_testing, sqlite::WalWrites::kGathered);
   if (!db.ok()) return db.status();
   ENDURE_RETURN_IF_ERROR(Migrate(**db, SchemaMigrations()));
   ENDURE_RETURN_IF_ERROR(ConfigureWriter(**db, options));

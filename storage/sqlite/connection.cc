@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "storage/sqlite/fault_vfs.h"
+#include "storage/sqlite/wal_buffer_vfs.h"
 
 #include <cstring>
 #include <mutex>
@@ -155,9 +156,12 @@ void ConfigureSqliteOnce() {
 }  // namespace
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, OpenMode mode,
-                                                     const std::string& vfs) {
+                                                     const std::string& base_vfs,
+                                                     WalWrites wal_writes) {
   ConfigureSqliteOnce();
-  if (vfs == FaultVfs::kName) FaultVfs::Register();
+  if (base_vfs == FaultVfs::kName) FaultVfs::Register();
+  const std::string vfs =
+      wal_writes == WalWrites::kGathered ? WalBufferVfs::Over(base_vfs) : base_vfs;
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
   flags |= mode == OpenMode::kReadOnly ? SQLITE_OPEN_READONLY
                                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;

@@ -87,11 +87,16 @@ class StatementLease {
 
 enum class OpenMode { kReadWriteCreate, kReadOnly };
 
+// How a connection's commits reach its write-ahead log: frame by frame as SQLite writes them, or
+// gathered into one write per commit (WalBufferVfs; for a store's writer).
+enum class WalWrites { kDirect, kGathered };
+
 class Connection {
  public:
   // `vfs` names an SQLite VFS other than the default (tests: FaultVfs::kName).
   static Result<std::unique_ptr<Connection>> Open(const std::string& path, OpenMode mode,
-                                                  const std::string& vfs = "");
+                                                  const std::string& vfs = "",
+                                                  WalWrites wal_writes = WalWrites::kDirect);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
