@@ -1,7 +1,6 @@
 #include "storage/base/uuid.h"
 
 #include <cstdint>
-#include <cstdio>
 
 namespace endure {
 
@@ -10,11 +9,15 @@ namespace {
 std::string Format(uint8_t b[16], uint8_t version) {
   b[6] = static_cast<uint8_t>((b[6] & 0x0f) | (version << 4));
   b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant.
-  char text[37];
-  std::snprintf(text, sizeof text,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                b[15]);
+  // By hand: snprintf took 0.7% of the CPU of a one-activity workflow, which makes three.
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text(36, '-');
+  size_t at = 0;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) ++at;  // Past a dash.
+    text[at++] = kHex[b[i] >> 4];
+    text[at++] = kHex[b[i] & 0x0f];
+  }
   return text;
 }
 

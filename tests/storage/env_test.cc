@@ -40,6 +40,12 @@ TEST(UuidTest, IsVersionFourInCanonicalForm) {
   EXPECT_EQ(seen.size(), 1000u);
 }
 
+TEST(UuidTest, SpellsItsBitsInLowerCaseHexWithVersionAndVariant) {
+  EXPECT_EQ(UuidFromBits(0x0123456789abcdef, 0xfedcba9876543210),
+            "01234567-89ab-4def-bedc-ba9876543210");
+  EXPECT_EQ(UuidFromBits(0, 0), "00000000-0000-4000-8000-000000000000");
+}
+
 TEST(ManualEnvDeathTest, TimeNeverGoesBack) {
   ManualEnv env(TimePoint(std::chrono::seconds(100)));
   EXPECT_DEATH(env.Set(TimePoint(std::chrono::seconds(50))), "only moves forward");
