@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "storage/sqlite/vfs_shim.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
@@ -46,8 +48,7 @@ struct Gathered {
 };
 
 struct File {
-  sqlite3_file base;
-  sqlite3_file* real;
+  shim::File shim;    // The real file's handle; first, as SQLite's base.
   Gathered* wal;      // Set for a write-ahead log.
   File* database;     // For a WAL: its database's file, while both are open.
   File* wal_of_this;  // For a database: its open WAL, if any.
@@ -56,10 +57,11 @@ struct File {
 std::atomic<int64_t> backstop_writes{0};
 
 File* Of(sqlite3_file* f) { return reinterpret_cast<File*>(f); }
-sqlite3_file* Real(sqlite3_file* f) { return Of(f)->real; }
+sqlite3_file* RealOf(File* f) { return f->shim.real; }
+using shim::Real;
 
 int WriteThrough(File* f, const void* data, int n, sqlite3_int64 offset) {
-  return f->real->pMethods->xWrite(f->real, data, n, offset);
+  return RealOf(f)->pMethods->xWrite(RealOf(f), data, n, offset);
 }
 
 // Hands what is gathered to the file system, in writes of at most kMaxWrite.
@@ -86,7 +88,7 @@ void LearnPageSize(File* f, const void* data, int n, sqlite3_int64 offset) {
   unsigned char header[kWalHeaderBytes];
   if (offset == 0 && n >= kWalHeaderBytes) {
     std::memcpy(header, data, kWalHeaderBytes);
-  } else if (f->real->pMethods->xRead(f->real, header, kWalHeaderBytes, 0) != SQLITE_OK) {
+  } else if (RealOf(f)->pMethods->xRead(RealOf(f), header, kWalHeaderBytes, 0) != SQLITE_OK) {
     return;
   }
   const uint32_t size = BigEndian32(header + 8);
@@ -162,7 +164,7 @@ int Read(sqlite3_file* file, void* out, int n, sqlite3_int64 offset) {
       if (int rc = Flush(f); rc != SQLITE_OK) return SQLITE_IOERR_READ;
     }
   }
-  return f->real->pMethods->xRead(f->real, out, n, offset);
+  return RealOf(f)->pMethods->xRead(RealOf(f), out, n, offset);
 }
 
 // Writes what is gathered before an operation that must see the whole file.
@@ -178,7 +180,7 @@ int Close(sqlite3_file* file) {
   if (f->wal_of_this != nullptr) f->wal_of_this->database = nullptr;
   delete f->wal;
   f->wal = nullptr;
-  int rc = f->real->pMethods->xClose(f->real);
+  int rc = RealOf(f)->pMethods->xClose(RealOf(f));
   return flushed != SQLITE_OK ? flushed : rc;
 }
 int Truncate(sqlite3_file* f, sqlite3_int64 size) {
@@ -194,24 +196,6 @@ int FileSize(sqlite3_file* f, sqlite3_int64* size) {
   if (int rc = FlushFirst(Of(f), SQLITE_IOERR_FSTAT); rc != SQLITE_OK) return rc;
   return Real(f)->pMethods->xFileSize(Real(f), size);
 }
-int Lock(sqlite3_file* f, int level) { return Real(f)->pMethods->xLock(Real(f), level); }
-int Unlock(sqlite3_file* f, int level) { return Real(f)->pMethods->xUnlock(Real(f), level); }
-int CheckReservedLock(sqlite3_file* f, int* out) {
-  return Real(f)->pMethods->xCheckReservedLock(Real(f), out);
-}
-int FileControl(sqlite3_file* f, int op, void* arg) {
-  return Real(f)->pMethods->xFileControl(Real(f), op, arg);
-}
-int SectorSize(sqlite3_file* f) { return Real(f)->pMethods->xSectorSize(Real(f)); }
-int DeviceCharacteristics(sqlite3_file* f) {
-  return Real(f)->pMethods->xDeviceCharacteristics(Real(f));
-}
-int ShmMap(sqlite3_file* f, int region, int size, int extend, void volatile** out) {
-  return Real(f)->pMethods->xShmMap(Real(f), region, size, extend, out);
-}
-int ShmLock(sqlite3_file* f, int offset, int n, int flags) {
-  return Real(f)->pMethods->xShmLock(Real(f), offset, n, flags);
-}
 void ShmBarrier(sqlite3_file* f) {
   // The backstop (see the header): nothing of this database's log may stay gathered once SQLite
   // publishes a commit. A log that cannot be written here cannot be published either.
@@ -224,37 +208,17 @@ void ShmBarrier(sqlite3_file* f) {
   }
   Real(f)->pMethods->xShmBarrier(Real(f));
 }
-int ShmUnmap(sqlite3_file* f, int delete_flag) {
-  return Real(f)->pMethods->xShmUnmap(Real(f), delete_flag);
-}
-int Fetch(sqlite3_file* f, sqlite3_int64 offset, int amount, void** out) {
-  return Real(f)->pMethods->xFetch(Real(f), offset, amount, out);
-}
-int Unfetch(sqlite3_file* f, sqlite3_int64 offset, void* page) {
-  return Real(f)->pMethods->xUnfetch(Real(f), offset, page);
-}
-
-const sqlite3_io_methods kMethods = {
-    3,
-    Close,
-    Read,
-    Write,
-    Truncate,
-    Sync,
-    FileSize,
-    Lock,
-    Unlock,
-    CheckReservedLock,
-    FileControl,
-    SectorSize,
-    DeviceCharacteristics,
-    ShmMap,
-    ShmLock,
-    ShmBarrier,
-    ShmUnmap,
-    Fetch,
-    Unfetch,
-};
+const sqlite3_io_methods kMethods = [] {
+  sqlite3_io_methods m = shim::PassThroughMethods();
+  m.xClose = Close;
+  m.xRead = Read;
+  m.xWrite = Write;
+  m.xTruncate = Truncate;
+  m.xSync = Sync;
+  m.xFileSize = FileSize;
+  m.xShmBarrier = ShmBarrier;
+  return m;
+}();
 
 // One registered VFS per base VFS; they live as long as the process (SQLite keeps pointers).
 struct Registered {
@@ -266,14 +230,11 @@ struct Registered {
 int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out_flags) {
   sqlite3_vfs* base = static_cast<Registered*>(vfs->pAppData)->base;
   File* f = Of(file);
-  f->real = reinterpret_cast<sqlite3_file*>(f + 1);
   f->wal = nullptr;
   f->database = nullptr;
   f->wal_of_this = nullptr;
-  int rc = base->xOpen(base, name, f->real, flags, out_flags);
-  // SQLite calls xClose only if pMethods is set, so set it only when the real file is open.
-  f->base.pMethods = f->real->pMethods != nullptr ? &kMethods : nullptr;
-  if (f->base.pMethods == nullptr || (flags & SQLITE_OPEN_WAL) == 0 || name == nullptr) return rc;
+  const int rc = shim::OpenOver(base, &kMethods, sizeof(File), name, file, flags, out_flags);
+  if (file->pMethods == nullptr || (flags & SQLITE_OPEN_WAL) == 0 || name == nullptr) return rc;
   f->wal = new Gathered;
   if (sqlite3_file* db = sqlite3_database_file_object(name); db && db->pMethods == &kMethods) {
     f->database = Of(db);
