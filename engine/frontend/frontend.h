@@ -64,6 +64,11 @@ struct PollOptions {
   // Cancelled by the caller's transport when the call ends early: a waiting poll then ends at
   // once, and a poll takes no task after it.
   std::shared_ptr<CancelSignal> cancelled;
+  // The poller runs in this process (the embedded worker): no crash can lose a workflow task's
+  // start and leave the poller holding the task, since the poller dies with it. Such a poll is
+  // handed a task from the backlog as soon as its start is submitted, and runs it while the start
+  // commits, instead of waiting a commit first. Activity tasks still wait for their start.
+  bool in_process = false;
 };
 
 class Frontend {

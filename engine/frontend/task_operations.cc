@@ -67,7 +67,8 @@ void Frontend::PollWorkflowTasks(std::shared_ptr<const WorkflowPoll> poll) {
         if (history::HistoryEngine::IsQueryTask(*task)) {
           history_->RecordQueryTaskStarted(*task, poll->request, std::move(started));
         } else {
-          history_->RecordWorkflowTaskStarted(*task, poll->request, std::move(started));
+          history_->RecordWorkflowTaskStarted(*task, poll->request, poll->options.in_process,
+                                              std::move(started));
         }
         return true;
       },

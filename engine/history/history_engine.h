@@ -115,9 +115,11 @@ class HistoryEngine {
                      std::vector<HistoryEvent> events, Callback<RunId> done);
 
   // Workflow tasks. A matched task whose start cannot be recorded because the task is obsolete
-  // (its run moved on) answers nullopt, and its row is deleted.
+  // (its run moved on) answers nullopt, and its row is deleted. The poll is answered once the
+  // start is durable, or, for a poller in this process (`in_process`), as soon as the start is
+  // submitted (see PollOptions::in_process).
   void RecordWorkflowTaskStarted(const storage::TaskRow& task,
-                                 const wsv1::PollWorkflowTaskQueueRequest& poll,
+                                 const wsv1::PollWorkflowTaskQueueRequest& poll, bool in_process,
                                  Callback<std::optional<wsv1::PollWorkflowTaskQueueResponse>> done);
   // Shared, not copied: the request (its commands and their payloads) is kept until the
   // completion commits, and a caller that already keeps it alive passes it without a copy.
@@ -336,9 +338,17 @@ class HistoryEngine {
   // within the start of its run (eager workflow start), and the task that worker is given.
   StartedWorkflowTask StartWorkflowTask(RunMutation& m, const std::string& identity);
   // `kept`: the run's cached history, if the cache holds it (else it is read from the store).
+  // `uncommitted`: events after `kept` not yet durable, for a response made before its start
+  // commits; then the whole history must be in memory and fit one page (see HistoryInMemory),
+  // since the store cannot be read for it yet.
   Result<wsv1::PollWorkflowTaskQueueResponse> WorkflowTaskResponse(
       const MutableState& run, const std::vector<HistoryEvent>* kept,
-      const StartedWorkflowTask& started);
+      const StartedWorkflowTask& started, const std::vector<HistoryEvent>* uncommitted = nullptr);
+  // Whether the task's response can take its history from `kept` and `uncommitted` alone, in
+  // one page.
+  bool HistoryInMemory(const MutableState& run, const std::vector<HistoryEvent>* kept,
+                       const std::vector<HistoryEvent>& uncommitted,
+                       const StartedWorkflowTask& started) const;
 
   // Direct dispatch (direct_dispatch.cc): the tasks a mutation schedules, each started within
   // it for a poll waiting on its queue (see DirectDispatch), and answered once the transition is

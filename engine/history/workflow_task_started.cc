@@ -18,9 +18,10 @@ using Response = std::optional<temporal::api::workflowservice::v1::PollWorkflowT
 }  // namespace
 
 void HistoryEngine::RecordWorkflowTaskStarted(
-    const storage::TaskRow& task, const wsv1::PollWorkflowTaskQueueRequest& poll,
+    const storage::TaskRow& task, const wsv1::PollWorkflowTaskQueueRequest& poll, bool in_process,
     Callback<std::optional<wsv1::PollWorkflowTaskQueueResponse>> done) {
-  runs_.With(task.run_id, [this, task, poll, done = std::move(done)](Result<LeasePtr> lease) {
+  runs_.With(task.run_id, [this, task, poll, in_process,
+                           done = std::move(done)](Result<LeasePtr> lease) {
     if (!lease.ok()) {
       Status requeued = DropOrRequeue(task, lease.status());
       return requeued.ok() ? done(Response()) : done(requeued);
@@ -35,6 +36,17 @@ void HistoryEngine::RecordWorkflowTaskStarted(
     const StartedWorkflowTask started = StartWorkflowTask(m, poll.identity());
     // The callback runs while the run is still held, so the state it reads is this one.
     const RunCache::Lease* held = lease->get();
+    if (in_process && HistoryInMemory(s, held->history(), m.events(), started)) {
+      // Handed over now: the poller runs the task while its start commits. Its completion
+      // waits for the run, which is held until then; if the start fails, the run reloads
+      // without it, the completion is refused, and the task goes back to matching.
+      auto r = WorkflowTaskResponse(s, held->history(), started, &m.events());
+      Commit(std::move(*lease), m, [this, task](Status committed) {
+        if (!committed.ok()) options_.matching->Requeue(task);
+      });
+      if (!r.ok()) return done(r.status());
+      return done(Response(std::move(*r)));
+    }
     Commit(std::move(*lease), m, [this, state = &s, held, task, started, done](Status committed) {
       if (!committed.ok()) {
         options_.matching->Requeue(task);
@@ -99,9 +111,43 @@ HistoryEngine::StartedWorkflowTask HistoryEngine::StartWorkflowTask(RunMutation&
   return started;
 }
 
+namespace {
+
+// The range of event ids a workflow task's response carries (before paging): everything for a
+// normal poller, only what is new for the sticky one; a transient task's two events are not
+// stored and come last.
+struct HistoryRange {
+  int64_t first;
+  int64_t persisted_end;
+  int64_t page;
+};
+
+HistoryRange RangeOf(const MutableState& run, bool sticky, bool transient, int64_t started_event_id,
+                     int64_t page_size) {
+  HistoryRange r;
+  r.first = sticky ? run.last_completed_started_event_id() + 1 : 1;
+  r.persisted_end = transient ? run.next_event_id() : started_event_id + 1;
+  r.page = transient ? r.persisted_end : page_size;  // A transient task's is never paged.
+  return r;
+}
+
+}  // namespace
+
+bool HistoryEngine::HistoryInMemory(const MutableState& run, const std::vector<HistoryEvent>* kept,
+                                    const std::vector<HistoryEvent>& uncommitted,
+                                    const StartedWorkflowTask& started) const {
+  if (kept == nullptr) return false;
+  const auto held = static_cast<int64_t>(kept->size());
+  if (!uncommitted.empty() && uncommitted.front().event_id() != held + 1) return false;
+  const HistoryRange range = RangeOf(run, started.sticky, started.transient,
+                                     started.started_event_id, options_.history_page_size);
+  return held + static_cast<int64_t>(uncommitted.size()) + 1 >= range.persisted_end &&
+         range.persisted_end - range.first <= range.page;
+}
+
 Result<wsv1::PollWorkflowTaskQueueResponse> HistoryEngine::WorkflowTaskResponse(
     const MutableState& run, const std::vector<HistoryEvent>* kept,
-    const StartedWorkflowTask& started) {
+    const StartedWorkflowTask& started, const std::vector<HistoryEvent>* uncommitted) {
   const auto& task_info = run.workflow_task();
   const int64_t started_id = started.started_event_id;
   wsv1::PollWorkflowTaskQueueResponse r;
@@ -123,15 +169,15 @@ Result<wsv1::PollWorkflowTaskQueueResponse> HistoryEngine::WorkflowTaskResponse(
   queries_.Attach(RunId(run.run_id()), r.mutable_queries());
   AttachUpdates(run, started_id, &r);
 
-  // History: everything for a normal poller, only what is new for the sticky one.
-  const int64_t first = started.sticky ? run.last_completed_started_event_id() + 1 : 1;
-  const int64_t persisted_end = started.transient ? run.next_event_id() : started_id + 1;
-  // A transient task's two events are not stored: its response is never paged.
-  const int64_t page = started.transient ? persisted_end : options_.history_page_size;
-  if (kept != nullptr && static_cast<int64_t>(kept->size()) + 1 >= persisted_end) {
+  const auto [first, persisted_end, page] =
+      RangeOf(run, started.sticky, started.transient, started_id, options_.history_page_size);
+  const size_t held = kept != nullptr ? kept->size() : 0;
+  const size_t added = uncommitted != nullptr ? uncommitted->size() : 0;
+  if (kept != nullptr && static_cast<int64_t>(held + added) + 1 >= persisted_end) {
     const int64_t last = std::min(persisted_end, first + page);
     for (int64_t id = first; id < last; ++id) {
-      *r.mutable_history()->add_events() = (*kept)[static_cast<size_t>(id - 1)];
+      const auto at = static_cast<size_t>(id - 1);
+      *r.mutable_history()->add_events() = at < held ? (*kept)[at] : (*uncommitted)[at - held];
     }
   } else {
     ENDURE_ASSIGN_OR_RETURN(auto events,

@@ -36,6 +36,7 @@ class Embedded final : public Service {
     engine::PollOptions options;                                                             \
     options.deadline = engine::AlarmClock::Clock::now() + kPollWait;                         \
     options.cancelled = std::move(cancel);                                                   \
+    options.in_process = true;                                                               \
     return Await<wsv1::Name##Response>(                                                      \
         [&](auto done) { f_->Name(request, options, std::move(done)); });                    \
   }

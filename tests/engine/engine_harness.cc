@@ -225,7 +225,7 @@ wsv1::PollWorkflowTaskQueueResponse EngineHarness::PollWorkflowTask(
 template <typename Request, typename Response>
 EngineHarness::WaitingPoll<Response> EngineHarness::StartPoll(
     void (Frontend::*poll_queue)(const Request&, PollOptions, Callback<Response>),
-    const std::string& queue) {
+    const std::string& queue, bool in_process) {
   Request r;
   r.set_namespace_("default");
   r.mutable_task_queue()->set_name(queue);
@@ -233,16 +233,17 @@ EngineHarness::WaitingPoll<Response> EngineHarness::StartPoll(
   WaitingPoll<Response> poll;
   auto answer = std::make_shared<std::promise<Result<Response>>>();
   poll.response = answer->get_future();
+  PollOptions options{AlarmClock::Clock::now() + std::chrono::seconds(30), poll.cancel};
+  options.in_process = in_process;
   (frontend_.get()->*poll_queue)(
-      r, PollOptions{AlarmClock::Clock::now() + std::chrono::seconds(30), poll.cancel},
-      [answer](Result<Response> response) { answer->set_value(std::move(response)); });
+      r, options, [answer](Result<Response> response) { answer->set_value(std::move(response)); });
   return poll;
 }
 
 EngineHarness::WaitingPoll<wsv1::PollWorkflowTaskQueueResponse>
-EngineHarness::StartWorkflowTaskPoll(const std::string& queue) {
+EngineHarness::StartWorkflowTaskPoll(const std::string& queue, bool in_process) {
   return StartPoll<wsv1::PollWorkflowTaskQueueRequest, wsv1::PollWorkflowTaskQueueResponse>(
-      &Frontend::PollWorkflowTaskQueue, queue);
+      &Frontend::PollWorkflowTaskQueue, queue, in_process);
 }
 
 EngineHarness::WaitingPoll<wsv1::PollActivityTaskQueueResponse>

@@ -37,6 +37,8 @@ class EngineHarness {
   Frontend& frontend() { return *frontend_; }
   ManualEnv& env() { return env_; }
   storage::Store& store() { return *store_; }
+  // The store's database file.
+  std::string db_path() const { return dir_.File("endure.db"); }
 
   // Closes the engine and the store, and opens both again from the file.
   void Reopen();
@@ -88,8 +90,9 @@ class EngineHarness {
     std::future<Result<Response>> response;
     std::shared_ptr<CancelSignal> cancel = std::make_shared<CancelSignal>();
   };
+  // `in_process`: the poll is an in-process worker's (PollOptions::in_process).
   WaitingPoll<wsv1::PollWorkflowTaskQueueResponse> StartWorkflowTaskPoll(
-      const std::string& queue = kTaskQueue);
+      const std::string& queue = kTaskQueue, bool in_process = false);
   WaitingPoll<wsv1::PollActivityTaskQueueResponse> StartActivityTaskPoll(
       const std::string& queue = kTaskQueue);
 
@@ -99,9 +102,9 @@ class EngineHarness {
  private:
   void Open();
   template <typename Request, typename Response>
-  WaitingPoll<Response> StartPoll(
-      void (Frontend::*poll_queue)(const Request&, PollOptions, Callback<Response>),
-      const std::string& queue);
+  WaitingPoll<Response> StartPoll(void (Frontend::*poll_queue)(const Request&, PollOptions,
+                                                               Callback<Response>),
+                                  const std::string& queue, bool in_process = false);
 
   const bool reopen_between_steps_;
   storage::testing::TempDir dir_;
