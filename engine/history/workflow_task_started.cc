@@ -41,10 +41,14 @@ void HistoryEngine::RecordWorkflowTaskStarted(
       // waits for the run, which is held until then; if the start fails, the run reloads
       // without it, the completion is refused, and the task goes back to matching.
       auto r = WorkflowTaskResponse(s, held->history(), started, &m.events());
+      if (!r.ok()) {
+        (*lease)->MarkDirty();  // Not submitted: the run reloads without the start.
+        options_.matching->Requeue(task);
+        return done(r.status());
+      }
       Commit(std::move(*lease), m, [this, task](Status committed) {
         if (!committed.ok()) options_.matching->Requeue(task);
       });
-      if (!r.ok()) return done(r.status());
       return done(Response(std::move(*r)));
     }
     Commit(std::move(*lease), m, [this, state = &s, held, task, started, done](Status committed) {
