@@ -58,7 +58,9 @@ std::atomic<int64_t> backstop_writes{0};
 
 File* Of(sqlite3_file* f) { return reinterpret_cast<File*>(f); }
 sqlite3_file* RealOf(File* f) { return f->shim.real; }
-using shim::Real;
+
+// What the methods below do after their own part.
+const sqlite3_io_methods kPassThrough = shim::PassThroughMethods();
 
 int WriteThrough(File* f, const void* data, int n, sqlite3_int64 offset) {
   return RealOf(f)->pMethods->xWrite(RealOf(f), data, n, offset);
@@ -186,15 +188,15 @@ int Close(sqlite3_file* file) {
 int Truncate(sqlite3_file* f, sqlite3_int64 size) {
   if (int rc = FlushFirst(Of(f), SQLITE_IOERR_TRUNCATE); rc != SQLITE_OK) return rc;
   if (Gathered* g = Of(f)->wal; g != nullptr) g->log_end = std::min<int64_t>(g->log_end, size);
-  return Real(f)->pMethods->xTruncate(Real(f), size);
+  return kPassThrough.xTruncate(f, size);
 }
 int Sync(sqlite3_file* f, int flags) {
   if (int rc = FlushFirst(Of(f), SQLITE_IOERR_FSYNC); rc != SQLITE_OK) return rc;
-  return Real(f)->pMethods->xSync(Real(f), flags);
+  return kPassThrough.xSync(f, flags);
 }
 int FileSize(sqlite3_file* f, sqlite3_int64* size) {
   if (int rc = FlushFirst(Of(f), SQLITE_IOERR_FSTAT); rc != SQLITE_OK) return rc;
-  return Real(f)->pMethods->xFileSize(Real(f), size);
+  return kPassThrough.xFileSize(f, size);
 }
 void ShmBarrier(sqlite3_file* f) {
   // The backstop (see the header): nothing of this database's log may stay gathered once SQLite
@@ -206,10 +208,10 @@ void ShmBarrier(sqlite3_file* f) {
       std::abort();
     }
   }
-  Real(f)->pMethods->xShmBarrier(Real(f));
+  kPassThrough.xShmBarrier(f);
 }
 const sqlite3_io_methods kMethods = [] {
-  sqlite3_io_methods m = shim::PassThroughMethods();
+  sqlite3_io_methods m = kPassThrough;
   m.xClose = Close;
   m.xRead = Read;
   m.xWrite = Write;

@@ -45,7 +45,7 @@ EngineHarness::~EngineHarness() {
 
 void EngineHarness::Open() {
   storage::StoreOptions options;
-  options.path = dir_.File("endure.db");
+  options.path = db_path();
   options.durability = storage::Durability::kNormal;
   options.env = &env_;
   options.before_batch_for_testing = [this] {
