@@ -295,7 +295,7 @@ async function latencyAndThroughput(env) {
           log(`throughput, ${clients} clients, ${steps} step(s), rep ${rep}/${reps}`);
           const T = ['--clients', String(clients), '--steps', String(steps), '--seconds', String(N.tputSeconds), '--warmup', String(N.tputWarmup)];
           tput('endure-dev', clients, steps, await cell('endure-dev', `throughput ${clients}x${steps}`, () => driver('temporal_load.js', ['throughput', ...A, ...T])));
-          tput('endure-emb', clients, steps, await cell('endure-emb', `throughput ${clients}x${steps}`, () => embedded(['throughput', '--clients', String(clients), '--steps', String(steps), '--seconds', String(N.tputSeconds), '--db', freshDb('emb-tput')])));
+          tput('endure-emb', clients, steps, await cell('endure-emb', `throughput ${clients}x${steps}`, () => embedded(['throughput', ...T, '--db', freshDb('emb-tput')])));
           tput('restate', clients, steps, await cell('restate', `throughput ${clients}x${steps}`, () => driver('restate_load.js', ['throughput', '--ingress', env.restate.ingress, ...T])));
           tput('dbos', clients, steps, await cell('dbos', `throughput ${clients}x${steps}`, () => dbos('throughput', T)));
         }
