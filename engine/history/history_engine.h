@@ -198,6 +198,8 @@ class HistoryEngine {
   // For tests: the state of a run as the engine holds it, and as rebuilt from the store.
   Result<MutableState> CachedStateForTesting(const RunId& run_id);
   Result<MutableState> RebuildStateForTesting(const RunId& run_id);
+  // For tests: how many runs are in memory.
+  size_t CachedRunsForTesting() { return runs_.size(); }
 
  private:
   using LeasePtr = RunCache::LeasePtr;

@@ -3,6 +3,8 @@
 #include <limits>
 #include <utility>
 
+#include "temporal/api/enums/v1/workflow.pb.h"
+
 namespace endure::engine::history {
 namespace {
 
@@ -152,6 +154,15 @@ void RunCache::Release(const std::shared_ptr<Entry>& entry, bool invalidate) {
     }
     if (entry->waiting.empty()) {
       entry->busy = false;
+      if (entry->loaded &&
+          entry->state.status() != temporal::api::enums::v1::WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        // Closed and idle: it leaves memory now (see the header), while it is still warm.
+        lru_.erase(entry->lru);
+        auto found = entries_.find(entry->run_id);
+        evicted.push_back(std::move(found->second));
+        entries_.erase(found);
+        return;
+      }
       evicted = EvictLocked();
       return;
     }

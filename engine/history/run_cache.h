@@ -5,7 +5,10 @@
 // next operation on that run waits in a queue, while operations on other runs proceed (and their
 // transitions share the store's group commits). A run not in memory is rebuilt from its history
 // and the pending state its execution row keeps (state_builder.h), so the cache holds nothing
-// the store does not. Idle runs are evicted beyond a capacity.
+// the store does not. Idle runs are evicted beyond a capacity. A closed run leaves as soon as no
+// operation holds it or waits for it: closed runs are seldom read again (a describe or a late
+// query loads one from the store), and kept, they would fill the cache until the capacity
+// pushed them out one by one, cold, each new run paying to free an old one.
 //
 // Thread-safety: every method may be called from any thread.
 #pragma once
