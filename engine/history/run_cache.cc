@@ -63,8 +63,10 @@ const std::vector<HistoryEvent>* RunCache::Lease::history() const {
 
 void RunCache::With(const RunId& run_id, Operation op) {
   std::shared_ptr<Entry> entry;
+  Evicted closed;  // Freed after the lock is released.
   {
     std::lock_guard lock(mu_);
+    closed.swap(closed_);
     auto& slot = entries_[run_id];
     if (!slot) {
       slot = std::make_shared<Entry>();
@@ -156,10 +158,10 @@ void RunCache::Release(const std::shared_ptr<Entry>& entry, bool invalidate) {
       entry->busy = false;
       if (entry->loaded &&
           entry->state.status() != temporal::api::enums::v1::WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        // Closed and idle: it leaves memory now (see the header), while it is still warm.
+        // Closed and idle: it leaves the cache now (see the header).
         lru_.erase(entry->lru);
         auto found = entries_.find(entry->run_id);
-        evicted.push_back(std::move(found->second));
+        closed_.push_back(std::move(found->second));
         entries_.erase(found);
         return;
       }

@@ -108,6 +108,10 @@ class RunCache {
   std::mutex mu_;
   std::unordered_map<RunId, std::shared_ptr<Entry>> entries_;
   std::list<RunId> lru_;  // Least recently used first.
+  // Closed runs released, to be freed by the next With(): the release is in a commit's
+  // callback, on the store's acknowledging thread, whose time every waiting commit shares;
+  // With() runs on the callers' threads.
+  Evicted closed_;
 };
 
 }  // namespace endure::engine::history
