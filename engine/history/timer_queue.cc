@@ -2,10 +2,18 @@
 
 #include <latch>
 
+#include "storage/base/thread_priority.h"
+
 namespace endure::engine::history {
 namespace {
 
 constexpr size_t kBatch = 10000;
+
+// How far the timer thread is favoured over the process's other threads, where the process may
+// (see RaiseThisThreadPriority): as far as the store's writer and acknowledger. Timers that come
+// due together fire one after another on this thread, and under load it shared the CPU with
+// every worker thread the earlier firings woke, so the later ones fired later and later.
+constexpr int kTimerPriorityLevels = 10;
 
 }  // namespace
 
@@ -54,6 +62,7 @@ void TimerQueue::FireDue() {
 }
 
 void TimerQueue::Run() {
+  (void)RaiseThisThreadPriority(kTimerPriorityLevels);
   std::unique_lock lock(mu_);
   while (!stopping_) {
     if (!next_) {
