@@ -52,7 +52,7 @@ std::vector<HistoryEngine::DirectDispatch> HistoryEngine::DispatchToWaitingPolls
 
 std::vector<std::function<void()>> HistoryEngine::AnswersOf(std::vector<DirectDispatch> dispatched,
                                                             const MutableState& s,
-                                                            const std::vector<HistoryEvent>* kept) {
+                                                            KeptHistory* kept) {
   std::vector<std::function<void()>> answers;
   if (dispatched.empty()) return answers;
   std::string namespace_name;  // For activity tasks, which name it.

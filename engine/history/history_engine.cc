@@ -142,7 +142,7 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation,
            // The runs this one continued as exist now: into the cache, their tasks to matching.
            for (auto& run : linked) {
              for (auto& task : run.tasks) task.task_id = committed->task_ids[next_id++];
-             runs_.Insert(std::move(*run.state), 1, std::move(run.events));
+             runs_.Insert(std::move(*run.state), 1, KeptHistory(1, std::move(run.events)));
              tasks.insert(tasks.end(), run.tasks.begin(), run.tasks.end());
              fire_times.insert(fire_times.end(), run.fire_times.begin(), run.fire_times.end());
            }

@@ -339,16 +339,17 @@ class HistoryEngine {
   // Starting a scheduled workflow task for a worker (workflow_task_started.cc), from a poll or
   // within the start of its run (eager workflow start), and the task that worker is given.
   StartedWorkflowTask StartWorkflowTask(RunMutation& m, const std::string& identity);
-  // `kept`: the run's cached history, if the cache holds it (else it is read from the store).
-  // `uncommitted`: events after `kept` not yet durable, for a response made before its start
-  // commits; then the whole history must be in memory and fit one page (see HistoryInMemory),
-  // since the store cannot be read for it yet.
+  // `kept`: the run's cached history, if the cache holds it; the response moves its events out
+  // of it when it holds them all (else they are read from the store). `uncommitted`: events
+  // after `kept` not yet durable, for a response made before its start commits; then the
+  // task's events must all be in memory and fit one page (see HistoryInMemory), since the store
+  // cannot be read for them yet.
   Result<wsv1::PollWorkflowTaskQueueResponse> WorkflowTaskResponse(
-      const MutableState& run, const std::vector<HistoryEvent>* kept,
-      const StartedWorkflowTask& started, const std::vector<HistoryEvent>* uncommitted = nullptr);
+      const MutableState& run, KeptHistory* kept, const StartedWorkflowTask& started,
+      const std::vector<HistoryEvent>* uncommitted = nullptr);
   // Whether the task's response can take its history from `kept` and `uncommitted` alone, in
   // one page.
-  bool HistoryInMemory(const MutableState& run, const std::vector<HistoryEvent>* kept,
+  bool HistoryInMemory(const MutableState& run, const KeptHistory* kept,
                        const std::vector<HistoryEvent>& uncommitted,
                        const StartedWorkflowTask& started) const;
 
@@ -359,8 +360,7 @@ class HistoryEngine {
   // Once committed, with the run still held: the answers to the claimed polls, to give after the
   // run is released.
   std::vector<std::function<void()>> AnswersOf(std::vector<DirectDispatch> dispatched,
-                                               const MutableState& s,
-                                               const std::vector<HistoryEvent>* kept);
+                                               const MutableState& s, KeptHistory* kept);
   // The transition failed: the claimed polls end empty, and their pollers poll again.
   static void ReleaseDispatched(std::vector<DirectDispatch>& dispatched);
   // A started task whose poller was gone before it was answered.

@@ -23,15 +23,15 @@ struct RunFacts {
 // just started here), else from its execution row.
 Result<RunFacts> FactsOf(RunCache& runs, storage::Store& store, const RunId& run_id) {
   RunFacts facts;
-  const bool cached = runs.PeekCommitted(
-      run_id, [&facts](const MutableState& s, const std::vector<HistoryEvent>* history) {
+  const bool cached =
+      runs.PeekCommitted(run_id, [&facts](const MutableState& s, const KeptHistory* history) {
         facts.namespace_id = s.namespace_id();
         facts.workflow_id = s.workflow_id();
         facts.status = s.status();
         facts.next_event_id = s.next_event_id();
         if (s.status() != enums::WORKFLOW_EXECUTION_STATUS_RUNNING && history != nullptr &&
-            !history->empty() && history->back().event_id() == s.next_event_id() - 1) {
-          facts.close_event = history->back();
+            history->Holds(s.next_event_id() - 1, s.next_event_id())) {
+          facts.close_event = *history->last();
         }
       });
   if (cached) return facts;

@@ -139,11 +139,9 @@ void HistoryEngine::RecordQueryTaskStarted(const storage::TaskRow& task,
     if (!sticky_poll) {
       const int64_t end = s.next_event_id();
       const int64_t last = std::min(end, 1 + options_.history_page_size);
-      const auto* kept = (*lease)->history();
-      if (kept != nullptr) {
-        for (int64_t id = 1; id < last; ++id) {
-          *r.mutable_history()->add_events() = (*kept)[static_cast<size_t>(id - 1)];
-        }
+      const KeptHistory* kept = (*lease)->history();
+      if (kept != nullptr && kept->Holds(1, last)) {
+        for (int64_t id = 1; id < last; ++id) *r.mutable_history()->add_events() = kept->at(id);
       } else {
         auto events = options_.store->ReadHistory(RunId(s.run_id()), 1, last,
                                                   static_cast<size_t>(options_.history_page_size));

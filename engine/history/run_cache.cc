@@ -42,11 +42,10 @@ void RunCache::Lease::Committed(int64_t db_version, std::vector<HistoryEvent> ev
   if (!entry_->history_kept) return;
   if (entry_->state.history_size_bytes() > kMaxKeptHistoryBytes) {
     entry_->history_kept = false;
-    entry_->history.clear();
-    entry_->history.shrink_to_fit();
+    entry_->history.Clear();
     return;
   }
-  for (auto& e : events) entry_->history.push_back(std::move(e));
+  entry_->history.Append(std::move(events));
 }
 
 Status RunCache::Lease::Reload() {
@@ -57,7 +56,7 @@ Status RunCache::Lease::Reload() {
   return Status::Ok();
 }
 
-const std::vector<HistoryEvent>* RunCache::Lease::history() const {
+KeptHistory* RunCache::Lease::history() {
   return entry_->history_kept ? &entry_->history : nullptr;
 }
 
@@ -109,14 +108,13 @@ Status RunCache::Load(Entry& entry) {
                         record.run_id.value(), events, std::move(pending));
   entry.db_version = record.db_version;
   entry.history_kept = entry.state.history_size_bytes() <= kMaxKeptHistoryBytes;
-  entry.history = entry.history_kept ? std::move(events) : std::vector<HistoryEvent>();
+  entry.history = entry.history_kept ? KeptHistory(1, std::move(events)) : KeptHistory();
   entry.loaded = true;
   return Status::Ok();
 }
 
 bool RunCache::PeekCommitted(
-    const RunId& run_id,
-    const std::function<void(const MutableState&, const std::vector<HistoryEvent>*)>& read) {
+    const RunId& run_id, const std::function<void(const MutableState&, const KeptHistory*)>& read) {
   std::lock_guard lock(mu_);
   auto it = entries_.find(run_id);
   // Not busy and loaded: no operation is changing the state, and a failed one left it unloaded.
@@ -126,7 +124,7 @@ bool RunCache::PeekCommitted(
   return true;
 }
 
-void RunCache::Insert(MutableState state, int64_t db_version, std::vector<HistoryEvent> events) {
+void RunCache::Insert(MutableState state, int64_t db_version, KeptHistory history) {
   Evicted evicted;  // Freed after the lock is released.
   std::lock_guard lock(mu_);
   const RunId run_id(state.run_id());
@@ -137,7 +135,7 @@ void RunCache::Insert(MutableState state, int64_t db_version, std::vector<Histor
   slot->state = std::move(state);
   slot->db_version = db_version;
   slot->history_kept = true;
-  slot->history = std::move(events);
+  slot->history = std::move(history);
   slot->loaded = true;
   slot->lru = lru_.insert(lru_.end(), run_id);
   evicted = EvictLocked();
@@ -152,7 +150,7 @@ void RunCache::Release(const std::shared_ptr<Entry>& entry, bool invalidate) {
       entry->loaded = false;
       entry->state.Clear();
       entry->history_kept = false;
-      entry->history.clear();
+      entry->history.Clear();
     }
     if (entry->waiting.empty()) {
       entry->busy = false;

@@ -5,7 +5,8 @@
 // next operation on that run waits in a queue, while operations on other runs proceed (and their
 // transitions share the store's group commits). A run not in memory is rebuilt from its history
 // and the pending state its execution row keeps (state_builder.h), so the cache holds nothing
-// the store does not. Idle runs are evicted beyond a capacity. A closed run leaves as soon as no
+// the store does not; with it, the end of its history that workflow tasks are served from
+// (kept_history.h). Idle runs are evicted beyond a capacity. A closed run leaves as soon as no
 // operation holds it or waits for it: closed runs are seldom read again (a describe or a late
 // query loads one from the store), and kept, they would fill the cache until the capacity
 // pushed them out one by one, cold, each new run paying to free an old one.
@@ -21,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/history/kept_history.h"
 #include "engine/history/state_builder.h"
 #include "storage/base/status.h"
 #include "storage/store.h"
@@ -43,9 +45,10 @@ class RunCache {
     void MarkDirty() { dirty_ = true; }
     // The transition that changed the state is durable at db_version; `events` were appended.
     void Committed(int64_t db_version, std::vector<HistoryEvent> events);
-    // The run's whole history as committed, when it is small enough to keep in memory
-    // (kMaxKeptHistoryBytes); nullptr otherwise. Workflow tasks are served from it.
-    const std::vector<HistoryEvent>* history() const;
+    // The end of the run's committed history that is in memory (see KeptHistory), while its
+    // whole history is small enough to keep (kMaxKeptHistoryBytes); nullptr otherwise.
+    // Workflow tasks are served from it, and move their events out of it.
+    KeptHistory* history();
     // Drops the changes made to the state and loads it again from the store (as it was after
     // the last commit): how an operation that changed the state and then failed starts over.
     Status Reload();
@@ -68,16 +71,16 @@ class RunCache {
   // store has no such run.
   void With(const RunId& run_id, Operation op);
 
-  // Calls `read` with the run's state and kept history (nullptr if not kept) as last committed,
+  // Calls `read` with the run's state and kept history (nullptr if none) as last committed,
   // when the run is in memory and no operation holds it, and returns true; returns false
   // otherwise, without waiting or loading. `read` runs under the cache's lock: it must be short
   // and must not call into the cache.
-  bool PeekCommitted(
-      const RunId& run_id,
-      const std::function<void(const MutableState&, const std::vector<HistoryEvent>*)>& read);
+  bool PeekCommitted(const RunId& run_id,
+                     const std::function<void(const MutableState&, const KeptHistory*)>& read);
 
-  // Installs the state of a run just created and committed at db_version 1 with `events`.
-  void Insert(MutableState state, int64_t db_version, std::vector<HistoryEvent> events);
+  // Installs the state of a run just created and committed at db_version 1, with what is left
+  // of its first events.
+  void Insert(MutableState state, int64_t db_version, KeptHistory history);
 
   size_t size();
 
@@ -88,8 +91,8 @@ class RunCache {
     bool loaded = false;
     MutableState state;
     int64_t db_version = 0;
-    bool history_kept = false;  // `history` holds every committed event.
-    std::vector<HistoryEvent> history;
+    bool history_kept = false;  // `history` holds every committed event from its first_id().
+    KeptHistory history;
     std::deque<Operation> waiting;
     std::list<RunId>::iterator lru;
   };

@@ -242,18 +242,18 @@ void HistoryEngine::StartRun(const storage::NamespaceRecord& ns,
              return done(committed.status());
            }
            for (size_t i = 0; i < tasks.size(); ++i) tasks[i].task_id = committed->task_ids[i];
-           std::vector<HistoryEvent>& events = committed->events;
+           // The run's history is the events just written.
+           KeptHistory kept(1, std::move(committed->events));
            wsv1::StartWorkflowExecutionResponse response;
            response.set_run_id(run_id);
            response.set_started(true);
            if (eager) {
-             // Its history is the events just written; the run has no queries or updates yet.
-             auto task = WorkflowTaskResponse(*state, &events, *eager);
+             // The run has no queries or updates yet.
+             auto task = WorkflowTaskResponse(*state, &kept, *eager);
              if (task.ok()) *response.mutable_eager_workflow_task() = std::move(*task);
            }
-           // The run's history is the events just written.
-           auto answers = AnswersOf(std::move(dispatched), *state, &events);
-           runs_.Insert(std::move(*state), 1, std::move(events));
+           auto answers = AnswersOf(std::move(dispatched), *state, &kept);
+           runs_.Insert(std::move(*state), 1, std::move(kept));
            done(std::move(response));
            for (auto& answer : answers) answer();
            options_.matching->AddTasks(tasks);

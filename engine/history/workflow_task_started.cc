@@ -35,7 +35,7 @@ void HistoryEngine::RecordWorkflowTaskStarted(
     m.DeleteTask(task.key());
     const StartedWorkflowTask started = StartWorkflowTask(m, poll.identity());
     // The callback runs while the run is still held, so the state it reads is this one.
-    const RunCache::Lease* held = lease->get();
+    RunCache::Lease* held = lease->get();
     if (in_process && HistoryInMemory(s, held->history(), m.events(), started)) {
       // Handed over now: the poller runs the task while its start commits. Its completion
       // waits for the run, which is held until then; if the start fails, the run reloads
@@ -137,21 +137,21 @@ HistoryRange RangeOf(const MutableState& run, bool sticky, bool transient, int64
 
 }  // namespace
 
-bool HistoryEngine::HistoryInMemory(const MutableState& run, const std::vector<HistoryEvent>* kept,
+bool HistoryEngine::HistoryInMemory(const MutableState& run, const KeptHistory* kept,
                                     const std::vector<HistoryEvent>& uncommitted,
                                     const StartedWorkflowTask& started) const {
   if (kept == nullptr) return false;
-  const auto held = static_cast<int64_t>(kept->size());
-  if (!uncommitted.empty() && uncommitted.front().event_id() != held + 1) return false;
+  if (!uncommitted.empty() && uncommitted.front().event_id() != kept->end_id()) return false;
   const HistoryRange range = RangeOf(run, started.sticky, started.transient,
                                      started.started_event_id, options_.history_page_size);
-  return held + static_cast<int64_t>(uncommitted.size()) + 1 >= range.persisted_end &&
+  return kept->first_id() <= range.first &&
+         kept->end_id() + static_cast<int64_t>(uncommitted.size()) >= range.persisted_end &&
          range.persisted_end - range.first <= range.page;
 }
 
 Result<wsv1::PollWorkflowTaskQueueResponse> HistoryEngine::WorkflowTaskResponse(
-    const MutableState& run, const std::vector<HistoryEvent>* kept,
-    const StartedWorkflowTask& started, const std::vector<HistoryEvent>* uncommitted) {
+    const MutableState& run, KeptHistory* kept, const StartedWorkflowTask& started,
+    const std::vector<HistoryEvent>* uncommitted) {
   const auto& task_info = run.workflow_task();
   const int64_t started_id = started.started_event_id;
   wsv1::PollWorkflowTaskQueueResponse r;
@@ -175,14 +175,21 @@ Result<wsv1::PollWorkflowTaskQueueResponse> HistoryEngine::WorkflowTaskResponse(
 
   const auto [first, persisted_end, page] =
       RangeOf(run, started.sticky, started.transient, started_id, options_.history_page_size);
-  const size_t held = kept != nullptr ? kept->size() : 0;
-  const size_t added = uncommitted != nullptr ? uncommitted->size() : 0;
-  if (kept != nullptr && static_cast<int64_t>(held + added) + 1 >= persisted_end) {
+  const int64_t added = uncommitted != nullptr ? static_cast<int64_t>(uncommitted->size()) : 0;
+  if (kept != nullptr && kept->first_id() <= first && kept->end_id() + added >= persisted_end) {
+    // Moved out of the kept history (see KeptHistory); the uncommitted events are still to be
+    // written, and copied.
     const int64_t last = std::min(persisted_end, first + page);
+    const int64_t held_end = kept->end_id();
     for (int64_t id = first; id < last; ++id) {
-      const auto at = static_cast<size_t>(id - 1);
-      *r.mutable_history()->add_events() = at < held ? (*kept)[at] : (*uncommitted)[at - held];
+      HistoryEvent* e = r.mutable_history()->add_events();
+      if (id < held_end) {
+        *e = kept->Take(id);  // Not a conditional: its common type would be const, and copied.
+      } else {
+        *e = (*uncommitted)[static_cast<size_t>(id - held_end)];
+      }
     }
+    kept->ForgetBefore(last);
   } else {
     ENDURE_ASSIGN_OR_RETURN(auto events,
                             options_.store->ReadHistory(RunId(run.run_id()), first, persisted_end,

@@ -1,6 +1,7 @@
 // Scenarios of the runs the engine keeps in memory: an open run stays between its operations; a
 // closed one leaves as soon as nothing holds it, and whatever reads it afterwards finds it in
-// the store.
+// the store. A workflow task's events leave memory with the task, and a later task that needs
+// them again reads them from the store.
 #include <gtest/gtest.h>
 
 #include <future>
@@ -14,6 +15,7 @@ namespace {
 namespace enums = temporal::api::enums::v1;
 using namespace std::chrono_literals;
 using Types = std::vector<std::string>;
+using std::chrono::milliseconds;
 
 class RunCacheScenarios : public ::testing::Test {
  protected:
@@ -33,6 +35,18 @@ class RunCacheScenarios : public ::testing::Test {
     auto task = h.PollWorkflowTask();
     ASSERT_EQ(task.workflow_execution().workflow_id(), workflow_id);
     ASSERT_TRUE(h.CompleteWorkflowTask(task.task_token(), {CompleteWorkflow("\"done\"")}).ok());
+  }
+
+  // The task carries the stored events from `first_id` to its own start, as they are stored.
+  static void ExpectStoredEvents(const wsv1::PollWorkflowTaskQueueResponse& task,
+                                 const std::vector<HistoryEvent>& stored, int64_t first_id) {
+    const auto& events = task.history().events();
+    ASSERT_EQ(events.size(), task.started_event_id() - first_id + 1);
+    for (int i = 0; i < events.size(); ++i) {
+      const auto& expected = stored[static_cast<size_t>(first_id - 1 + i)];
+      EXPECT_EQ(events[i].SerializeAsString(), expected.SerializeAsString())
+          << "event " << expected.event_id();
+    }
   }
 
   EngineHarness h{false};
@@ -90,6 +104,36 @@ TEST_F(RunCacheScenarios, AClientWaitingForTheResultGetsItAsTheRunLeaves) {
   ASSERT_EQ(again->history().events_size(), 1);
   EXPECT_EQ(again->history().events(0).event_type(),
             enums::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+}
+
+TEST_F(RunCacheScenarios, ATasksEventsLeaveMemoryWithItAndAreReadAgainFromTheStore) {
+  h.Start("kept");
+  auto task = h.PollWorkflowTask();
+  ASSERT_FALSE(task.task_token().empty());
+  ExpectStoredEvents(task, h.Events("kept"), 1);
+  ASSERT_TRUE(h.CompleteWorkflowTask(task.task_token(), {}, "worker-k-sticky").ok());
+
+  // The sticky worker is sent what is new since its last task.
+  EXPECT_TRUE(h.PollWorkflowTask("worker-k-sticky", milliseconds(10), true).task_token().empty());
+  ASSERT_TRUE(h.Signal("kept", "first").ok());
+  task = h.PollWorkflowTask("worker-k-sticky", milliseconds(500), true);
+  ASSERT_FALSE(task.task_token().empty());
+  ExpectStoredEvents(task, h.Events("kept"), task.previous_started_event_id() + 1);
+  ASSERT_TRUE(h.CompleteWorkflowTask(task.task_token(), {}, "worker-k-sticky").ok());
+
+  // Without its sticky worker, the next task goes to the normal queue with the whole history,
+  // most of which left memory with the tasks before: all of it, from the store.
+  wsv1::ShutdownWorkerRequest shutdown;
+  shutdown.set_namespace_("default");
+  shutdown.set_sticky_task_queue("worker-k-sticky");
+  ASSERT_TRUE(h.frontend().ShutdownWorker(shutdown).ok());
+  ASSERT_TRUE(h.Signal("kept", "second").ok());
+  task = h.PollWorkflowTask();
+  ASSERT_FALSE(task.task_token().empty());
+  EXPECT_EQ(task.previous_started_event_id(), 7);
+  ExpectStoredEvents(task, h.Events("kept"), 1);
+  ASSERT_TRUE(h.CompleteWorkflowTask(task.task_token(), {CompleteWorkflow("\"done\"")}).ok());
+  h.Step();
 }
 
 }  // namespace
