@@ -157,10 +157,7 @@ void RunCache::Release(const std::shared_ptr<Entry>& entry, bool invalidate) {
       if (entry->loaded &&
           entry->state.status() != temporal::api::enums::v1::WORKFLOW_EXECUTION_STATUS_RUNNING) {
         // Closed and idle: it leaves the cache now (see the header).
-        lru_.erase(entry->lru);
-        auto found = entries_.find(entry->run_id);
-        closed_.push_back(std::move(found->second));
-        entries_.erase(found);
+        closed_.push_back(RemoveLocked(entries_.find(entry->run_id)));
         return;
       }
       evicted = EvictLocked();
@@ -177,15 +174,17 @@ RunCache::Evicted RunCache::EvictLocked() {
   auto it = lru_.begin();
   while (entries_.size() > capacity_ && it != lru_.end()) {
     auto found = entries_.find(*it);
-    if (found->second->busy) {
-      ++it;
-      continue;
-    }
-    evicted.push_back(std::move(found->second));
-    entries_.erase(found);
-    it = lru_.erase(it);
+    ++it;  // Before the entry's place in lru_ is erased.
+    if (!found->second->busy) evicted.push_back(RemoveLocked(found));
   }
   return evicted;
+}
+
+std::shared_ptr<RunCache::Entry> RunCache::RemoveLocked(EntryMap::iterator found) {
+  std::shared_ptr<Entry> entry = std::move(found->second);
+  lru_.erase(entry->lru);
+  entries_.erase(found);
+  return entry;
 }
 
 size_t RunCache::size() {

@@ -105,11 +105,14 @@ class RunCache {
   // by the caller once the lock is released, so that other runs' operations do not wait for it.
   using Evicted = std::vector<std::shared_ptr<Entry>>;
   Evicted EvictLocked();
+  using EntryMap = std::unordered_map<RunId, std::shared_ptr<Entry>>;
+  // Takes the entry out of entries_ and lru_, for the caller to free once the lock is released.
+  std::shared_ptr<Entry> RemoveLocked(EntryMap::iterator found);
 
   storage::Store* store_;
   const size_t capacity_;
   std::mutex mu_;
-  std::unordered_map<RunId, std::shared_ptr<Entry>> entries_;
+  EntryMap entries_;
   std::list<RunId> lru_;  // Least recently used first.
   // Closed runs released, to be freed by the next With(): the release is in a commit's
   // callback, on the store's acknowledging thread, whose time every waiting commit shares;
