@@ -88,7 +88,11 @@ Status TransitionWriter::ApplyOne(const Transition& t, const EncodedTransition& 
   if (t.current) ENDURE_RETURN_IF_ERROR(WriteCurrent(*t.current));
   ENDURE_RETURN_IF_ERROR(WriteTasks(t, committed));
   ENDURE_RETURN_IF_ERROR(WriteTimers(t));
-  if (t.visibility) ENDURE_RETURN_IF_ERROR(WriteVisibility(*t.visibility, encoded));
+  if (t.visibility) {
+    const bool created = t.execution && t.execution->expected_db_version == 0 &&
+                         t.execution->record.run_id == t.visibility->run_id;
+    ENDURE_RETURN_IF_ERROR(WriteVisibility(*t.visibility, encoded, created));
+  }
   for (const auto& attribute : t.search_attributes) {
     ENDURE_RETURN_IF_ERROR(WriteSearchAttribute(attribute));
   }
@@ -293,12 +297,12 @@ Status TransitionWriter::WriteTimers(const Transition& t) {
 }
 
 Status TransitionWriter::WriteVisibility(const VisibilityRecord& v,
-                                         const EncodedTransition& encoded) {
+                                         const EncodedTransition& encoded, bool created) {
   std::optional<int64_t> close_time;
   if (v.close_time) close_time = ToUnixNanos(*v.close_time);
-  // Most transitions update a run that exists: try that first. The identity and start of a run
+  // Other transitions update a run that exists: try that first. The identity and start of a run
   // never change, so they stay out of the SET list, which spares the indexes on them.
-  {
+  if (!created) {
     ENDURE_ASSIGN_OR_RETURN(
         auto update,
         db_->Cached("UPDATE visibility SET task_queue = ?2, status = ?3, execution_time = ?4, "

@@ -50,7 +50,9 @@ class TransitionWriter {
   Status WriteTasks(const Transition& t, Committed* committed);
   Status WriteSearchAttribute(const SearchAttributeRecord& attribute);
   Status WriteTimers(const Transition& t);
-  Status WriteVisibility(const VisibilityRecord& v, const EncodedTransition& encoded);
+  // `created`: the run's execution row was inserted by this transition, so it has no
+  // visibility row yet.
+  Status WriteVisibility(const VisibilityRecord& v, const EncodedTransition& encoded, bool created);
 
   sqlite::Connection* db_;
   int64_t next_task_id_ = 0;
