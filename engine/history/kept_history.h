@@ -61,12 +61,6 @@ class KeptHistory {
     first_id_ = to;
   }
 
-  void Clear() {
-    events_.clear();
-    events_.shrink_to_fit();
-    first_id_ = 1;
-  }
-
  private:
   size_t Index(int64_t id) const { return static_cast<size_t>(id - first_id_); }
 

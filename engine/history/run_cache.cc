@@ -39,13 +39,12 @@ int64_t RunCache::Lease::db_version() const { return entry_->db_version; }
 void RunCache::Lease::Committed(int64_t db_version, std::vector<HistoryEvent> events) {
   entry_->db_version = db_version;
   dirty_ = false;
-  if (!entry_->history_kept) return;
+  if (!entry_->history) return;
   if (entry_->state.history_size_bytes() > kMaxKeptHistoryBytes) {
-    entry_->history_kept = false;
-    entry_->history.Clear();
+    entry_->history.reset();
     return;
   }
-  entry_->history.Append(std::move(events));
+  entry_->history->Append(std::move(events));
 }
 
 Status RunCache::Lease::Reload() {
@@ -57,7 +56,7 @@ Status RunCache::Lease::Reload() {
 }
 
 KeptHistory* RunCache::Lease::history() {
-  return entry_->history_kept ? &entry_->history : nullptr;
+  return entry_->history ? &*entry_->history : nullptr;
 }
 
 void RunCache::With(const RunId& run_id, Operation op) {
@@ -107,8 +106,10 @@ Status RunCache::Load(Entry& entry) {
   entry.state = Rebuild(record.namespace_id.value(), record.workflow_id.value(),
                         record.run_id.value(), events, std::move(pending));
   entry.db_version = record.db_version;
-  entry.history_kept = entry.state.history_size_bytes() <= kMaxKeptHistoryBytes;
-  entry.history = entry.history_kept ? KeptHistory(1, std::move(events)) : KeptHistory();
+  entry.history.reset();
+  if (entry.state.history_size_bytes() <= kMaxKeptHistoryBytes) {
+    entry.history.emplace(1, std::move(events));
+  }
   entry.loaded = true;
   return Status::Ok();
 }
@@ -120,7 +121,7 @@ bool RunCache::PeekCommitted(
   // Not busy and loaded: no operation is changing the state, and a failed one left it unloaded.
   if (it == entries_.end() || it->second->busy || !it->second->loaded) return false;
   const Entry& entry = *it->second;
-  read(entry.state, entry.history_kept ? &entry.history : nullptr);
+  read(entry.state, entry.history ? &*entry.history : nullptr);
   return true;
 }
 
@@ -134,7 +135,6 @@ void RunCache::Insert(MutableState state, int64_t db_version, KeptHistory histor
   slot->run_id = run_id;
   slot->state = std::move(state);
   slot->db_version = db_version;
-  slot->history_kept = true;
   slot->history = std::move(history);
   slot->loaded = true;
   slot->lru = lru_.insert(lru_.end(), run_id);
@@ -149,8 +149,7 @@ void RunCache::Release(const std::shared_ptr<Entry>& entry, bool invalidate) {
     if (invalidate) {
       entry->loaded = false;
       entry->state.Clear();
-      entry->history_kept = false;
-      entry->history.Clear();
+      entry->history.reset();
     }
     if (entry->waiting.empty()) {
       entry->busy = false;

@@ -19,6 +19,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -91,8 +92,8 @@ class RunCache {
     bool loaded = false;
     MutableState state;
     int64_t db_version = 0;
-    bool history_kept = false;  // `history` holds every committed event from its first_id().
-    KeptHistory history;
+    // Every committed event from its first_id(), while the whole history is small enough.
+    std::optional<KeptHistory> history;
     std::deque<Operation> waiting;
     std::list<RunId>::iterator lru;
   };

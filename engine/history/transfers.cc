@@ -94,7 +94,7 @@ bool HistoryEngine::IsTransfer(int kind) {
 
 Result<HistoryEvent> HistoryEngine::EventOf(const LeasePtr& lease, int64_t event_id) {
   if (const KeptHistory* kept = lease->history();
-      kept != nullptr && event_id >= 1 && kept->Holds(event_id, event_id + 1)) {
+      kept != nullptr && kept->Holds(event_id, event_id + 1)) {
     return kept->at(event_id);
   }
   ENDURE_ASSIGN_OR_RETURN(auto events, options_.store->ReadHistory(RunId(lease->state().run_id()),

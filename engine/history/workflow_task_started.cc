@@ -144,8 +144,8 @@ bool HistoryEngine::HistoryInMemory(const MutableState& run, const KeptHistory* 
   if (!uncommitted.empty() && uncommitted.front().event_id() != kept->end_id()) return false;
   const HistoryRange range = RangeOf(run, started.sticky, started.transient,
                                      started.started_event_id, options_.history_page_size);
-  return kept->first_id() <= range.first &&
-         kept->end_id() + static_cast<int64_t>(uncommitted.size()) >= range.persisted_end &&
+  return kept->Holds(range.first,
+                     range.persisted_end - static_cast<int64_t>(uncommitted.size())) &&
          range.persisted_end - range.first <= range.page;
 }
 
@@ -176,7 +176,7 @@ Result<wsv1::PollWorkflowTaskQueueResponse> HistoryEngine::WorkflowTaskResponse(
   const auto [first, persisted_end, page] =
       RangeOf(run, started.sticky, started.transient, started_id, options_.history_page_size);
   const int64_t added = uncommitted != nullptr ? static_cast<int64_t>(uncommitted->size()) : 0;
-  if (kept != nullptr && kept->first_id() <= first && kept->end_id() + added >= persisted_end) {
+  if (kept != nullptr && kept->Holds(first, persisted_end - added)) {
     // Moved out of the kept history (see KeptHistory); the uncommitted events are still to be
     // written, and copied.
     const int64_t last = std::min(persisted_end, first + page);

@@ -65,13 +65,5 @@ TEST(KeptHistory, EventsThatDoNotFollowReplaceWhatWasHeld) {
   EXPECT_FALSE(kept.Holds(3, 4));
 }
 
-TEST(KeptHistory, ClearedItHoldsNothing) {
-  KeptHistory kept(1, Events(1, 4));
-  kept.Clear();
-  EXPECT_EQ(kept.last(), nullptr);
-  EXPECT_FALSE(kept.Holds(1, 2));
-  EXPECT_TRUE(kept.Holds(1, 1));  // The empty range, as for a run with no events.
-}
-
 }  // namespace
 }  // namespace endure::engine::history
