@@ -35,6 +35,9 @@ struct ExecutionRecord {
   EventId next_event_id = 1;  // One past the last event in history.
   int status = 0;             // temporal.api.enums.v1.WorkflowExecutionStatus
   std::string state;          // The engine's mutable-state snapshot.
+  // How many of the run's armed timers the engine keeps in memory rather than in the timers
+  // table; it reads the runs where this is not 0 when it starts (ReadRunsWithTimersInMemory).
+  int64_t timers_in_memory = 0;
 };
 
 struct CurrentExecutionRecord {

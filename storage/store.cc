@@ -75,6 +75,10 @@ Result<std::vector<NamespaceRecord>> Store::ListNamespaces() {
 Result<ExecutionRecord> Store::GetExecution(const RunId& run_id) {
   return WithReader([&](auto& db) { return reads::GetExecution(db, run_id); });
 }
+Result<std::vector<ExecutionRecord>> Store::ReadRunsWithTimersInMemory(const RunId& after,
+                                                                       size_t limit) {
+  return WithReader([&](auto& db) { return reads::ReadRunsWithTimersInMemory(db, after, limit); });
+}
 Result<CurrentExecutionRecord> Store::GetCurrentExecution(const NamespaceId& namespace_id,
                                                           const WorkflowId& workflow_id) {
   return WithReader(

@@ -75,6 +75,7 @@ class Store {
   Result<NamespaceRecord> GetNamespaceById(const NamespaceId& id);
   Result<std::vector<NamespaceRecord>> ListNamespaces();
   Result<ExecutionRecord> GetExecution(const RunId& run_id);
+  Result<std::vector<ExecutionRecord>> ReadRunsWithTimersInMemory(const RunId& after, size_t limit);
   Result<CurrentExecutionRecord> GetCurrentExecution(const NamespaceId& namespace_id,
                                                      const WorkflowId& workflow_id);
   Result<std::vector<temporal::api::history::v1::HistoryEvent>> ReadHistory(const RunId& run_id,

@@ -63,8 +63,8 @@ Result<std::vector<NamespaceRecord>> ListNamespaces(sqlite::Connection& db) {
 Result<ExecutionRecord> GetExecution(sqlite::Connection& db, const RunId& run_id) {
   ENDURE_ASSIGN_OR_RETURN(
       auto s,
-      db.Cached("SELECT namespace_id, workflow_id, db_version, next_event_id, status, state "
-                "FROM executions WHERE run_id = ?1"));
+      db.Cached("SELECT namespace_id, workflow_id, db_version, next_event_id, status, state, "
+                "timers_in_memory FROM executions WHERE run_id = ?1"));
   s->Bind(1, run_id.value());
   ENDURE_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return NotFound("run '" + run_id.value() + "' not found");
@@ -76,7 +76,34 @@ Result<ExecutionRecord> GetExecution(sqlite::Connection& db, const RunId& run_id
   r.next_event_id = s->ColumnInt(3);
   r.status = static_cast<int>(s->ColumnInt(4));
   r.state = std::string(s->ColumnBlob(5));
+  r.timers_in_memory = s->ColumnInt(6);
   return r;
+}
+
+Result<std::vector<ExecutionRecord>> ReadRunsWithTimersInMemory(sqlite::Connection& db,
+                                                                const RunId& after, size_t limit) {
+  // No index: a start reads this once, and one would cost the transitions that change the count.
+  ENDURE_ASSIGN_OR_RETURN(
+      auto s, db.Cached("SELECT run_id, namespace_id, workflow_id, db_version, next_event_id, "
+                        "status, state, timers_in_memory FROM executions "
+                        "WHERE run_id > ?1 AND timers_in_memory > 0 ORDER BY run_id LIMIT ?2"));
+  s->BindRef(1, after.value()).Bind(2, static_cast<int64_t>(limit));
+  std::vector<ExecutionRecord> out;
+  for (;;) {
+    ENDURE_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    ExecutionRecord r;
+    r.run_id = RunId(std::string(s->ColumnText(0)));
+    r.namespace_id = NamespaceId(std::string(s->ColumnText(1)));
+    r.workflow_id = WorkflowId(std::string(s->ColumnText(2)));
+    r.db_version = s->ColumnInt(3);
+    r.next_event_id = s->ColumnInt(4);
+    r.status = static_cast<int>(s->ColumnInt(5));
+    r.state = std::string(s->ColumnBlob(6));
+    r.timers_in_memory = s->ColumnInt(7);
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 Result<CurrentExecutionRecord> GetCurrentExecution(sqlite::Connection& db,

@@ -34,6 +34,9 @@ Result<NamespaceRecord> GetNamespaceById(sqlite::Connection& db, const Namespace
 Result<std::vector<NamespaceRecord>> ListNamespaces(sqlite::Connection& db);
 
 Result<ExecutionRecord> GetExecution(sqlite::Connection& db, const RunId& run_id);
+// Runs whose timers_in_memory is not 0, with run_id > after, in run_id order.
+Result<std::vector<ExecutionRecord>> ReadRunsWithTimersInMemory(sqlite::Connection& db,
+                                                                const RunId& after, size_t limit);
 Result<CurrentExecutionRecord> GetCurrentExecution(sqlite::Connection& db,
                                                    const NamespaceId& namespace_id,
                                                    const WorkflowId& workflow_id);

@@ -143,20 +143,21 @@ Result<EventId> TransitionWriter::WriteExecution(const ExecutionWrite& write, si
         auto insert,
         db_->Cached(
             "INSERT INTO executions (run_id, namespace_id, workflow_id, db_version, next_event_id, "
-            "status, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (run_id) DO NOTHING"));
+            "status, state, timers_in_memory) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+            "ON CONFLICT (run_id) DO NOTHING"));
     insert->BindRef(1, r.run_id.value()).BindRef(2, r.namespace_id.value());
     insert->BindRef(3, r.workflow_id.value()).Bind(4, r.db_version).Bind(5, r.next_event_id);
-    insert->Bind(6, r.status).BindBlobRef(7, r.state);
+    insert->Bind(6, r.status).BindBlobRef(7, r.state).Bind(8, r.timers_in_memory);
     ENDURE_RETURN_IF_ERROR(insert->Run());
   } else {
     ENDURE_ASSIGN_OR_RETURN(
         auto update,
         db_->Cached(
-            "UPDATE executions SET db_version = ?2, next_event_id = ?3, status = ?4, state = ?5 "
-            "WHERE run_id = ?1 AND db_version = ?6 AND next_event_id = ?7"));
+            "UPDATE executions SET db_version = ?2, next_event_id = ?3, status = ?4, state = ?5, "
+            "timers_in_memory = ?8 WHERE run_id = ?1 AND db_version = ?6 AND next_event_id = ?7"));
     update->BindRef(1, r.run_id.value()).Bind(2, r.db_version).Bind(3, r.next_event_id);
     update->Bind(4, r.status).BindBlobRef(5, r.state).Bind(6, write.expected_db_version);
-    update->Bind(7, previous_next);
+    update->Bind(7, previous_next).Bind(8, r.timers_in_memory);
     ENDURE_RETURN_IF_ERROR(update->Run());
   }
   if (db_->ChangesInLastStatement() == 1) return previous_next;

@@ -11,10 +11,10 @@ HistoryEngine::HistoryEngine(HistoryOptions options)
     : options_(std::move(options)), runs_(options_.store, options_.cache_capacity) {
   timers_ = std::make_unique<TimerQueue>(
       options_.store, options_.env,
-      [this](const storage::TimerRow& row, std::function<void()> done) {
-        FireTimer(row, std::move(done));
+      [this](const storage::TimerRow& row, bool stored, std::function<void(bool)> done) {
+        FireTimer(row, stored, std::move(done));
       },
-      options_.timer_thread);
+      [this] { return TimersKeptInMemory(); }, options_.timer_thread);
 }
 
 HistoryEngine::~HistoryEngine() { Shutdown(); }
@@ -114,8 +114,7 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation,
   storage::Transition transition = mutation.Finish(version);
   RenderVisibility(transition);
   std::vector<storage::TaskRow> tasks = transition.tasks_created;
-  std::vector<TimePoint> fire_times;
-  for (const auto& timer : transition.timers_created) fire_times.push_back(timer.fire_time);
+  TimerChanges timers = std::move(mutation.timer_changes());
   const RunId run_id(lease->state().run_id());
   const bool new_events = !transition.events.empty();
   // The close event, for the polls waiting for it (a client waiting for a result).
@@ -128,7 +127,7 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation,
   std::vector<RunMutation::LinkedRun> linked = std::move(mutation.linked_runs());
   Submit(std::move(transition),
          [this, lease = std::move(lease), version, tasks = std::move(tasks),
-          linked = std::move(linked), fire_times = std::move(fire_times), run_id, new_events,
+          linked = std::move(linked), timers = std::move(timers), run_id, new_events,
           close_event = std::move(close_event), dispatched = std::move(dispatched),
           done = std::move(done)](Result<storage::Committed> committed) mutable {
            if (!committed.ok()) {
@@ -144,7 +143,7 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation,
              for (auto& task : run.tasks) task.task_id = committed->task_ids[next_id++];
              runs_.Insert(std::move(*run.state), 1, KeptHistory(1, std::move(run.events)));
              tasks.insert(tasks.end(), run.tasks.begin(), run.tasks.end());
-             fire_times.insert(fire_times.end(), run.fire_times.begin(), run.fire_times.end());
+             timers.Add(std::move(run.timers));
            }
            done(Status::Ok());
            // After `done`, which settles what the transition did to updates: a workflow task
@@ -157,7 +156,7 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation,
            lease.reset();  // The run's next operation may start before matching hands out tasks.
            for (auto& answer : answers) answer();
            if (!tasks.empty()) options_.matching->AddTasks(tasks);
-           for (TimePoint t : fire_times) timers_->Armed(t);
+           timers_->Apply(timers);
            if (new_events) {
              NotifyHistoryWatchers(run_id, closed, close_event ? &*close_event : nullptr);
            }

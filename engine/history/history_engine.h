@@ -274,7 +274,7 @@ class HistoryEngine {
     std::shared_ptr<MutableState> state;
     storage::Transition transition;
     std::vector<storage::TaskRow> tasks;
-    std::vector<TimePoint> fire_times;
+    TimerChanges timers;
   };
   NewRun BuildNewRun(RunStart start, TimePoint now);
   // How a closing run continues: who asked, and the wait before the next run's first task.
@@ -467,7 +467,9 @@ class HistoryEngine {
   static storage::TaskRow RowFor(const MutableState& s, const std::string& queue);
 
   // Timers (timers_fired.cc).
-  void FireTimer(const storage::TimerRow& row, std::function<void()> done);
+  void FireTimer(const storage::TimerRow& row, bool stored, std::function<void(bool)> done);
+  // The timers kept in memory (KeptInMemory) that the runs in the store have armed.
+  Result<std::vector<storage::TimerRow>> TimersKeptInMemory();
   void FireWorkflowTaskTimeout(RunMutation& m, const endure::history::ArmedTimer& timer);
   void FireActivityTimeout(RunMutation& m, const endure::history::ArmedTimer& timer);
 

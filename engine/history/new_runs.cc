@@ -77,7 +77,7 @@ HistoryEngine::NewRun HistoryEngine::BuildNewRun(RunStart start, TimePoint now) 
   run.transition = m.Finish(/*db_version=*/0);
   RenderVisibility(run.transition);
   run.tasks = run.transition.tasks_created;
-  for (const auto& timer : run.transition.timers_created) run.fire_times.push_back(timer.fire_time);
+  run.timers = std::move(m.timer_changes());
   return run;
 }
 
@@ -112,7 +112,7 @@ void HistoryEngine::ContinueAs(RunMutation& m, RunStart next) {
   // the new run's cache entry gets a copy.
   std::vector<HistoryEvent> events = run.transition.events;
   m.LinkNewRun(std::move(run.transition), std::move(run.state), std::move(run.tasks),
-               std::move(run.fire_times), std::move(events));
+               std::move(run.timers), std::move(events));
 }
 
 std::optional<HistoryEngine::RunStart> HistoryEngine::RetryOfRun(

@@ -66,7 +66,8 @@ void RunMutation::ArmTimer(TimerKind kind, int64_t ref, int32_t attempt, int64_t
   row.run_id = RunId(state_->run_id());
   row.kind = kind;
   row.ref = ref;
-  transition_.timers_created.push_back(std::move(row));
+  auto& rows = KeptInMemory(kind) ? timer_changes_.armed : transition_.timers_created;
+  rows.push_back(std::move(row));
 }
 
 void RunMutation::DisarmTimers(
@@ -80,14 +81,16 @@ void RunMutation::DisarmTimers(
     }
     const storage::TimerKey key{storage::FromUnixNanos(timer.fire_time()),
                                 RunId(state_->run_id()), timer.kind(), timer.ref()};
-    // A timer armed by this same transition is not in the store yet: drop its creation instead.
-    auto& created = transition_.timers_created;
+    // A timer armed by this same transition is not in the store or the queue yet: drop its
+    // creation instead.
+    const bool in_memory = KeptInMemory(timer.kind());
+    auto& created = in_memory ? timer_changes_.armed : transition_.timers_created;
     auto it = std::find_if(created.begin(), created.end(),
                            [&](const storage::TimerRow& row) { return row.key() == key; });
     if (it != created.end()) {
       created.erase(it);
     } else {
-      transition_.timers_deleted.push_back(key);
+      (in_memory ? timer_changes_.disarmed : transition_.timers_deleted).push_back(key);
     }
     armed->DeleteSubrange(i, 1);
   }
@@ -97,12 +100,17 @@ void RunMutation::DisarmAllTimers() {
   DisarmTimers([](const endure::history::ArmedTimer&) { return true; });
 }
 
+void RunMutation::DeleteTimerRow(const storage::TimerKey& key) {
+  auto& deleted = transition_.timers_deleted;
+  if (std::find(deleted.begin(), deleted.end(), key) == deleted.end()) deleted.push_back(key);
+}
+
 void RunMutation::LinkNewRun(storage::Transition first, std::shared_ptr<MutableState> state,
-                             std::vector<storage::TaskRow> tasks,
-                             std::vector<TimePoint> fire_times, std::vector<HistoryEvent> events) {
+                             std::vector<storage::TaskRow> tasks, TimerChanges timers,
+                             std::vector<HistoryEvent> events) {
   linked_.push_back(std::move(first));
-  linked_runs_.push_back({std::move(state), std::move(tasks), std::move(fire_times),
-                          std::move(events)});
+  linked_runs_.push_back(
+      {std::move(state), std::move(tasks), std::move(timers), std::move(events)});
 }
 
 storage::Transition RunMutation::Finish(int64_t db_version) {
@@ -115,7 +123,11 @@ storage::Transition RunMutation::Finish(int64_t db_version) {
   record.db_version = db_version + 1;
   record.next_event_id = state_->next_event_id();
   record.status = state_->status();
+  for (const auto& timer : state_->pending().armed_timers()) {
+    if (KeptInMemory(timer.kind())) ++record.timers_in_memory;
+  }
   state_->pending().SerializeToString(&record.state);
+  for (const auto& row : transition_.timers_created) timer_changes_.stored.push_back(row.fire_time);
   transition_.execution = std::move(write);
   if (visibility_) transition_.visibility = VisibilityOf(*state_);
   transition_.linked = std::move(linked_);

@@ -3,8 +3,9 @@
 // Every event written goes through Append, which gives it the next id and applies it to the
 // run's state (state_builder.h), so the state in memory is always the fold of what will be in
 // history. Events that must wait for the workflow task in flight go through Buffer. Task rows
-// and durable timers created and deleted alongside, and the execution row with the run's
-// pending state, become one storage::Transition in Finish.
+// and timer rows created and deleted alongside, and the execution row with the run's pending
+// state, become one storage::Transition in Finish; the timers kept in memory instead, and the
+// fire times of the rows, are left in timer_changes() for the timer queue.
 #pragma once
 
 #include <functional>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "engine/history/state_builder.h"
+#include "engine/history/timer_changes.h"
 #include "engine/history/timer_kinds.h"
 #include "storage/records.h"
 #include "temporal/api/enums/v1/event_type.pb.h"
@@ -45,13 +47,16 @@ class RunMutation {
   void WithdrawTask(storage::TaskKind kind, int64_t ref);
   const std::vector<storage::TaskRow>& tasks_created() const { return transition_.tasks_created; }
 
+  // Arms a timer: a row of the timers table, or one kept in memory (KeptInMemory).
   void ArmTimer(TimerKind kind, int64_t ref, int32_t attempt, int64_t fire_time);
   // Deletes the armed timers `match` selects.
   void DisarmTimers(const std::function<bool(const endure::history::ArmedTimer&)>& match);
   void DisarmAllTimers();
-  const std::vector<storage::TimerRow>& timers_created() const {
-    return transition_.timers_created;
-  }
+  // Deletes a row of the timers table whose kind is now kept in memory: a timeout armed before
+  // schema version 5, found in the table when it fired.
+  void DeleteTimerRow(const storage::TimerKey& key);
+  // What the transition does to timers, complete once Finish has run.
+  TimerChanges& timer_changes() { return timer_changes_; }
 
   void SetCurrent(storage::CurrentExecutionWrite current) {
     transition_.current = std::move(current);
@@ -62,13 +67,13 @@ class RunMutation {
   // The run this one continues as: its first transition commits with this one. The closing run
   // then leaves the current-run pointer to it.
   void LinkNewRun(storage::Transition first, std::shared_ptr<MutableState> state,
-                  std::vector<storage::TaskRow> tasks, std::vector<TimePoint> fire_times,
+                  std::vector<storage::TaskRow> tasks, TimerChanges timers,
                   std::vector<HistoryEvent> events);
   bool continues() const { return !linked_.empty(); }
   struct LinkedRun {
     std::shared_ptr<MutableState> state;
     std::vector<storage::TaskRow> tasks;
-    std::vector<TimePoint> fire_times;
+    TimerChanges timers;
     std::vector<HistoryEvent> events;
   };
   // The runs linked, for installing them once committed (Finish keeps their transitions).
@@ -82,6 +87,7 @@ class RunMutation {
   TimePoint now_;
   bool visibility_ = false;
   storage::Transition transition_;
+  TimerChanges timer_changes_;
   std::vector<storage::Transition> linked_;
   std::vector<LinkedRun> linked_runs_;
 };

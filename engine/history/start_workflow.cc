@@ -231,7 +231,7 @@ void HistoryEngine::StartRun(const storage::NamespaceRecord& ns,
   Submit(std::move(run.transition),
          [this, ns, request, signal, parent, run_id, state = run.state, eager = run.eager,
           dispatched = std::move(run.dispatched), tasks = std::move(run.tasks),
-          fire_times = std::move(run.fire_times),
+          timers = std::move(run.timers),
           done = std::move(done)](Result<storage::Committed> committed) mutable {
            if (!committed.ok()) {
              ReleaseDispatched(dispatched);
@@ -257,7 +257,7 @@ void HistoryEngine::StartRun(const storage::NamespaceRecord& ns,
            done(std::move(response));
            for (auto& answer : answers) answer();
            options_.matching->AddTasks(tasks);
-           for (TimePoint t : fire_times) timers_->Armed(t);
+           timers_->Apply(timers);
          });
 }
 

@@ -1,5 +1,5 @@
-// The kinds of durable timer rows the history service arms. Stored in the timers table: never
-// renumber.
+// The kinds of timers the history service arms. Stored in the timers table and in runs' pending
+// state: never renumber.
 #pragma once
 
 namespace endure::engine::history {
@@ -23,5 +23,13 @@ enum TimerKind : int {
   kReportToParent = 14,              // ref: the closing event id; the child's result to its parent
   kParentClosePolicy = 15,           // ref: the closing event id; applied to open children
 };
+
+// The timeouts of a workflow task or an activity in flight. Nearly every one is disarmed within
+// milliseconds of being armed, when its task completes, so they are kept in memory rather than
+// written to the timers table and deleted again: a run's pending state lists them like every
+// armed timer, and the engine arms them again from there when it starts (TimerQueue).
+constexpr bool KeptInMemory(int kind) {
+  return kind >= kWorkflowTaskStartToClose && kind <= kActivityHeartbeat;
+}
 
 }  // namespace endure::engine::history

@@ -1,10 +1,17 @@
-// TimerQueue: fires the durable timers of the timers table when they come due.
+// TimerQueue: fires timers when they come due: the rows of the timers table, and the timers the
+// engine keeps in memory (KeptInMemory in timer_kinds.h).
 //
 // Timer rows are written in the same transitions as the events that arm them, so a timer that
 // came due while the process was down is found on the next start and fires then. The queue
 // reads due rows in fire-time order and hands each to `fire`, which writes the timer's effect
 // and deletes the row in one transition; a row is read again only after that has finished, so
 // each timer fires once.
+//
+// Timers kept in memory reach the queue through Apply once the transition arming them has
+// committed, and leave it when one disarming them has. They are in their runs' pending state
+// too, and the queue's first act is to read them back from there (`recover`): whatever was
+// armed when the process stopped is armed again. A timer in memory that a transition disarmed
+// meanwhile may still fire; `fire` finds it no longer armed and does nothing.
 //
 // Thread-safety: every method may be called from any thread.
 #pragma once
@@ -14,24 +21,34 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
+#include <vector>
 
+#include "engine/history/timer_changes.h"
 #include "storage/store.h"
 
 namespace endure::engine::history {
 
 class TimerQueue {
  public:
-  using Fire = std::function<void(const storage::TimerRow& row, std::function<void()> done)>;
+  // Fires one timer. `stored`: the timer is a row of the timers table, which the timer's effect
+  // deletes. `done(settled)` once it has fired or turned out to be no longer armed; with false
+  // when it could not fire now and must be tried again.
+  using Fire = std::function<void(const storage::TimerRow& row, bool stored,
+                                  std::function<void(bool settled)> done)>;
+  // The timers kept in memory, as the runs' pending state in the store lists them.
+  using Recover = std::function<Result<std::vector<storage::TimerRow>>()>;
 
-  // With `thread`, a thread of its own waits for the next fire time on env's clock; without it,
-  // timers fire only in FireDue (tests driving a manual clock).
-  TimerQueue(storage::Store* store, Env* env, Fire fire, bool thread);
+  // With `thread`, a thread of its own recovers the timers kept in memory and then waits for
+  // the next fire time on env's clock; without it, the constructor recovers them, and timers
+  // fire only in FireDue (tests driving a manual clock).
+  TimerQueue(storage::Store* store, Env* env, Fire fire, Recover recover, bool thread);
   ~TimerQueue();
   TimerQueue(const TimerQueue&) = delete;
   TimerQueue& operator=(const TimerQueue&) = delete;
 
-  // A transition armed a timer for `fire_time`.
-  void Armed(TimePoint fire_time);
+  // A transition that made `changes` has committed.
+  void Apply(const TimerChanges& changes);
 
   // Fires every timer due now and returns once they have all fired.
   void FireDue();
@@ -40,15 +57,27 @@ class TimerQueue {
   void Stop();
 
  private:
+  struct ByFireTime {
+    bool operator()(const storage::TimerRow& a, const storage::TimerRow& b) const;
+  };
+
   void Run();
+  // Reads the timers kept in memory back from the store, until it succeeds or the queue stops.
+  void RecoverInMemory();
+  // Under mu_: `fire_time` may be the earliest now.
+  void ArmedLocked(TimePoint fire_time);
+  // Takes up to `limit` timers kept in memory that are due at `now`.
+  std::vector<storage::TimerRow> TakeDueInMemory(TimePoint now, size_t limit);
 
   storage::Store* store_;
   Env* env_;
   Fire fire_;
+  Recover recover_;
   std::mutex mu_;
   std::condition_variable changed_;
   std::mutex firing_;  // One FireDue at a time.
   std::optional<TimePoint> next_;
+  std::set<storage::TimerRow, ByFireTime> in_memory_;
   bool stopping_ = false;
   std::unique_ptr<Thread> thread_;
 };

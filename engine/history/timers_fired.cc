@@ -1,6 +1,6 @@
-// What each durable timer does when it fires: user timers, workflow-task and activity
-// timeouts, activity retries after their backoff, and the run timeout. A timer row whose timer
-// is no longer armed (its task or activity ended first) is deleted and does nothing.
+// What each timer does when it fires: user timers, workflow-task and activity timeouts, activity
+// retries after their backoff, and the run timeout. A timer that is no longer armed (its task or
+// activity ended first) does nothing, and its row, if it has one, is deleted.
 #include "engine/history/durations.h"
 #include "engine/history/history_engine.h"
 #include "storage/time_codec.h"
@@ -23,18 +23,52 @@ temporal::api::failure::v1::Failure TimeoutFailure(enums::TimeoutType type, cons
   return f;
 }
 
+// How many runs a read of the timers kept in memory takes at a time, so that no read holds a
+// snapshot of the store for long.
+constexpr size_t kRecoveryPage = 1000;
+
 }  // namespace
 
-void HistoryEngine::FireTimer(const storage::TimerRow& row, std::function<void()> done) {
-  runs_.With(row.run_id, [this, row, done = std::move(done)](Result<LeasePtr> lease) {
-    auto drop_row = [this, &row, &done] {
+Result<std::vector<storage::TimerRow>> HistoryEngine::TimersKeptInMemory() {
+  std::vector<storage::TimerRow> timers;
+  RunId after("");
+  while (true) {
+    ENDURE_ASSIGN_OR_RETURN(auto runs,
+                            options_.store->ReadRunsWithTimersInMemory(after, kRecoveryPage));
+    for (const auto& run : runs) {
+      PendingState pending;
+      if (!pending.ParseFromString(run.state)) {
+        return DataLoss("corrupt execution row of run '" + run.run_id.value() + "'");
+      }
+      for (const auto& armed : pending.armed_timers()) {
+        if (!KeptInMemory(armed.kind())) continue;
+        storage::TimerRow row;
+        row.fire_time = storage::FromUnixNanos(armed.fire_time());
+        row.namespace_id = run.namespace_id;
+        row.workflow_id = run.workflow_id;
+        row.run_id = run.run_id;
+        row.kind = armed.kind();
+        row.ref = armed.ref();
+        timers.push_back(std::move(row));
+      }
+    }
+    if (runs.size() < kRecoveryPage) return timers;
+    after = runs.back().run_id;
+  }
+}
+
+void HistoryEngine::FireTimer(const storage::TimerRow& row, bool stored,
+                              std::function<void(bool)> done) {
+  runs_.With(row.run_id, [this, row, stored, done = std::move(done)](Result<LeasePtr> lease) {
+    auto drop = [this, &row, stored, &done] {
+      if (!stored) return done(true);
       storage::Transition t;
       t.timers_deleted.push_back(row.key());
-      Submit(std::move(t), [done](Result<storage::Committed>) { done(); });
+      Submit(std::move(t), [done](Result<storage::Committed>) { done(true); });
     };
     if (!lease.ok()) {
-      if (lease.status().code() == StatusCode::kNotFound) return drop_row();
-      return done();  // Left in the table: it fires again on a later pass.
+      if (lease.status().code() == StatusCode::kNotFound) return drop();
+      return done(false);  // It fires again on a later pass.
     }
     MutableState& s = (*lease)->state();
     const int64_t fire_time = storage::ToUnixNanos(row.fire_time);
@@ -45,12 +79,15 @@ void HistoryEngine::FireTimer(const storage::TimerRow& row, std::function<void()
         break;
       }
     }
-    if (!timer) return drop_row();
-    if (IsTransfer(timer->kind())) return RunTransfer(std::move(*lease), *timer, std::move(done));
+    if (!timer) return drop();
+    if (IsTransfer(timer->kind())) {
+      return RunTransfer(std::move(*lease), *timer, [done] { done(true); });
+    }
     RunMutation m(&s, options_.env->Now());
     m.DisarmTimers([&](const ArmedTimer& t) {
       return t.fire_time() == fire_time && t.kind() == row.kind && t.ref() == row.ref;
     });
+    if (stored && KeptInMemory(row.kind)) m.DeleteTimerRow(row.key());
     const bool running = s.status() == enums::WORKFLOW_EXECUTION_STATUS_RUNNING;
     switch (timer->kind()) {
       case kUserTimer:
@@ -94,7 +131,7 @@ void HistoryEngine::FireTimer(const storage::TimerRow& row, std::function<void()
         if (running) FireActivityTimeout(m, *timer);
         break;
     }
-    Commit(std::move(*lease), m, [done](Status) { done(); });
+    Commit(std::move(*lease), m, [done](Status committed) { done(committed.ok()); });
   });
 }
 

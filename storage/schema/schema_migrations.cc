@@ -150,11 +150,19 @@ ALTER TABLE history_appended RENAME TO history;
 CREATE UNIQUE INDEX history_by_run ON history (run_id, first_event_id);
 )sql";
 
+constexpr const char* kVersion5 = R"sql(
+-- How many of the run's armed timers the engine keeps in memory instead of in the timers table
+-- (the timeouts of its workflow task and activities in flight, each written and deleted within
+-- milliseconds of the other). A start reads the runs where it is not 0 and arms them again.
+ALTER TABLE executions ADD COLUMN timers_in_memory INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
     {2, kVersion2},
     {3, kVersion3},
     {4, kVersion4},
+    {5, kVersion5},
 };
 
 }  // namespace

@@ -3,6 +3,9 @@
 // from its SQLite file between every step.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "engine/history/timer_kinds.h"
 #include "tests/engine/engine_harness.h"
 
 namespace endure::engine::testing {
@@ -239,6 +242,49 @@ TEST_P(WorkflowTaskScenarios, StartToCloseTimeoutRetriesTheTask) {
   EXPECT_EQ(task.attempt(), 3);
   ASSERT_TRUE(h.CompleteWorkflowTask(task.task_token(), {CompleteWorkflow("1")}).ok());
   EXPECT_EQ(h.EventTypes("order-8").back(), "WORKFLOW_EXECUTION_COMPLETED");
+}
+
+TEST_P(WorkflowTaskScenarios, TaskTimeoutsAreKeptInMemoryAndArmedAgainFromTheRun) {
+  const RunId run(h.Start("order-13"));
+  auto task = h.PollWorkflowTask();
+  ASSERT_FALSE(task.task_token().empty());
+  // The started task's timeout is in the run's pending state only, not in the timers table.
+  EXPECT_EQ(h.store().Summarize()->timers, 0);
+  EXPECT_EQ(h.store().GetExecution(run)->timers_in_memory, 1);
+  h.Step();  // Reopened: the engine arms it again from the run.
+  h.Advance(seconds(9));
+  EXPECT_EQ(h.EventTypes("order-13").back(), "WORKFLOW_TASK_STARTED");
+  h.Advance(seconds(1));
+  h.Step();
+  EXPECT_EQ(h.EventTypes("order-13").back(), "WORKFLOW_TASK_TIMED_OUT");
+  EXPECT_EQ(h.store().GetExecution(run)->timers_in_memory, 0);
+}
+
+TEST_P(WorkflowTaskScenarios, ATimeoutRowOfAnEarlierVersionFiresOnceAndLeavesTheTable) {
+  const RunId run(h.Start("order-14"));
+  auto task = h.PollWorkflowTask();
+  ASSERT_FALSE(task.task_token().empty());
+  // Before schema version 5 a started task's timeout was a row of the timers table as well.
+  auto execution = h.store().GetExecution(run);
+  ASSERT_TRUE(execution.ok());
+  storage::TimerRow row;
+  row.fire_time = h.env().Now() + seconds(10);
+  row.namespace_id = execution->namespace_id;
+  row.workflow_id = execution->workflow_id;
+  row.run_id = run;
+  row.kind = history::kWorkflowTaskStartToClose;
+  row.ref = 2;  // WorkflowTaskScheduled
+  storage::Transition t;
+  t.timers_created.push_back(row);
+  ASSERT_TRUE(h.store().Commit(std::move(t)).ok());
+  EXPECT_EQ(h.store().Summarize()->timers, 1);
+  h.Step();
+  h.Advance(seconds(10));
+  h.Step();
+  const auto types = h.EventTypes("order-14");
+  EXPECT_EQ(std::count(types.begin(), types.end(), "WORKFLOW_TASK_TIMED_OUT"), 1);
+  EXPECT_EQ(types.back(), "WORKFLOW_TASK_TIMED_OUT");
+  EXPECT_EQ(h.store().Summarize()->timers, 0);
 }
 
 TEST_P(WorkflowTaskScenarios, CancelRequestAndCancel) {

@@ -325,6 +325,37 @@ TEST_F(StoreTest, TimersComeBackInFireTimeOrder) {
   EXPECT_EQ(**next, TimePoint(std::chrono::seconds(1003)));
 }
 
+TEST_F(StoreTest, RunsWithTimersInMemoryComeBackInPagesAndSurviveReopen) {
+  // Runs 0, 2, 4, 6 have timers kept in memory; the others have none, or no longer.
+  for (int i = 0; i < 8; ++i) {
+    ToyRun run{WorkflowId("wf-" + std::to_string(i)), RunId("run-" + std::to_string(i))};
+    Transition t = run.Start();
+    t.execution->record.timers_in_memory = i % 2 == 0 ? i + 1 : 1;
+    ASSERT_TRUE(store_->Commit(std::move(t)).ok());
+    if (i % 2 == 1) {
+      Transition next = run.StepTo(2);
+      next.execution->record.timers_in_memory = 0;
+      ASSERT_TRUE(store_->Commit(std::move(next)).ok());
+    }
+  }
+  Reopen();
+  auto first = store_->ReadRunsWithTimersInMemory(RunId(""), 3);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->size(), 3u);
+  EXPECT_EQ((*first)[0].run_id, RunId("run-0"));
+  EXPECT_EQ((*first)[1].run_id, RunId("run-2"));
+  EXPECT_EQ((*first)[2].run_id, RunId("run-4"));
+  EXPECT_EQ((*first)[2].timers_in_memory, 5);
+  EXPECT_EQ((*first)[2].workflow_id, WorkflowId("wf-4"));
+  EXPECT_FALSE((*first)[2].state.empty());
+  auto rest = store_->ReadRunsWithTimersInMemory((*first)[2].run_id, 3);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ((*rest)[0].run_id, RunId("run-6"));
+  EXPECT_EQ(store_->GetExecution(RunId("run-6"))->timers_in_memory, 7);
+  EXPECT_EQ(store_->GetExecution(RunId("run-1"))->timers_in_memory, 0);
+}
+
 TEST_F(StoreTest, VisibilityRoundTrips) {
   ToyRun run{WorkflowId("wf"), RunId("run-1")};
   Transition t = run.Start();
