@@ -204,10 +204,17 @@ bool GroupCommitWriter::TryCommit(std::vector<Pending>& batch, std::vector<size_
   for (size_t n = 0; n < indexes.size(); ++n) {
     const size_t i = indexes[n];
     Status s = isolate ? db_->ExecCached("SAVEPOINT transition") : Status::Ok();
+    const int64_t changes_before = db_->TotalChanges();
     if (s.ok()) s = writer_.Apply(batch[i].transition, batch[i].encoded, &batch[i].committed);
     if (s.ok() && isolate) s = db_->ExecCached("RELEASE transition");
-    if (s.ok()) {
-      applied.push_back(i);
+    // A transition whose condition failed before it wrote anything (a start that finds its
+    // workflow id taken, a run changed since it was read) leaves the transaction as it was:
+    // the batch goes on without it, as if it had been isolated.
+    const bool untouched =
+        !s.ok() && !isolate && db_->InTransaction() && db_->TotalChanges() == changes_before;
+    if (untouched) results[i] = s;
+    if (s.ok() || untouched) {
+      if (s.ok()) applied.push_back(i);
       if (n + 1 == indexes.size() && !isolate) {
         // Transitions that arrive while the WAL flush and the acknowledgements after it are in
         // progress join this batch rather than wait for the next commit: the batch grows to

@@ -8,16 +8,19 @@
 // acknowledger is idle it commits at once, so that the next flush starts and overlaps the next
 // batch. Batch sizes so follow the load, the flush latency and the callers' own pace, with no
 // tuning. So many transitions share one fsync and one write of each page they touch, yet
-// each fails alone: when a transition's condition fails (ABORTED) or its write fails, the
-// transaction is rolled back and the batch is applied again without it, this time with a SAVEPOINT
-// around each transition so that any further failure is undone alone. Savepoints cost two
-// statements per transition, and failures are rare, hence the optimistic first attempt. If SQLite
-// abandons a transaction by itself (possible after SQLITE_FULL or an I/O error), the batch is
-// likewise retried without the transition that failed.
+// each fails alone. A transition that fails before it has changed a row (most failed
+// conditions, ABORTED) is left out and the batch goes on. When one fails after it has written,
+// the transaction is rolled back and the batch is applied again without it, this time with a
+// SAVEPOINT around each transition so that any further failure is undone alone. Savepoints cost
+// two statements per transition, and failures are rare, hence the optimistic first attempt. If
+// SQLite abandons a transaction by itself (possible after SQLITE_FULL or an I/O error), the batch
+// is likewise retried without the transition that failed.
 //
 //   queued --take--> applied --COMMIT ok--> acknowledged OK
 //                      |          \--COMMIT fails--> every applied one reported with the error
-//                      \--fails--> reported with its error; the others are applied again
+//                      |--fails, nothing written--> reported with its error; the batch goes on
+//                      \--fails after writing--> reported with its error; the others are applied
+//                      again
 //
 // Callbacks run on a second thread (the acknowledger), in commit order, so that waking callers
 // never delays the next batch; a callback must be short. With a WalSync, the acknowledger first

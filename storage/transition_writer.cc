@@ -76,6 +76,9 @@ Status TransitionWriter::ApplyOne(const Transition& t, const EncodedTransition& 
     ENDURE_RETURN_IF_ERROR(stmt->Run());
   }
 
+  // First, so that a start finding its workflow id taken fails before it has written anything
+  // (see GroupCommitWriter).
+  if (t.current) ENDURE_RETURN_IF_ERROR(WriteCurrent(*t.current));
   if (!t.execution) {
     if (!encoded.event_ids.empty()) {
       return InvalidArgument("history events without an execution write");
@@ -85,7 +88,6 @@ Status TransitionWriter::ApplyOne(const Transition& t, const EncodedTransition& 
                             WriteExecution(*t.execution, encoded.event_ids.size()));
     ENDURE_RETURN_IF_ERROR(AppendHistory(t.execution->record, previous_next, encoded));
   }
-  if (t.current) ENDURE_RETURN_IF_ERROR(WriteCurrent(*t.current));
   ENDURE_RETURN_IF_ERROR(WriteTasks(t, committed));
   ENDURE_RETURN_IF_ERROR(WriteTimers(t));
   if (t.visibility) {

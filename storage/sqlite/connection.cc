@@ -234,6 +234,8 @@ bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0
 
 int64_t Connection::ChangesInLastStatement() const { return sqlite3_changes64(db_); }
 
+int64_t Connection::TotalChanges() const { return sqlite3_total_changes64(db_); }
+
 Status Connection::Error(int rc, std::string_view what) const {
   std::string message =
       "database '" + path_ + "': " + std::string(what) + ": " + sqlite3_errmsg(db_);

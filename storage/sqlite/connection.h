@@ -114,6 +114,8 @@ class Connection {
 
   bool InTransaction() const;
   int64_t ChangesInLastStatement() const;
+  // Rows inserted, updated or deleted by the statements completed on this connection so far.
+  int64_t TotalChanges() const;
 
   // Turns an SQLite result code into a Status, with the connection's error message.
   Status Error(int rc, std::string_view what) const;

@@ -226,7 +226,9 @@ TEST_F(StoreTest, FailedTransitionLeavesItsBatchNeighboursCommitted) {
   for (int i = 0; i < kRuns; ++i) {
     auto outcome = std::make_shared<std::promise<Status>>();
     outcomes.push_back(outcome->get_future());
-    // One conflicts (the run exists), one carries a gap in its history.
+    // One conflicts (its workflow id has a current run: found before it writes anything, so
+    // the batch goes on without it), one carries a gap in its history (found after it has
+    // written: the batch is applied again without it).
     Transition t = i == 4 ? stale.Start() : runs[i].Start();
     if (i == 7) t.events[1].set_event_id(99);
     store_->Submit(std::move(t),
