@@ -298,11 +298,13 @@ class HistoryEngine {
                                         const temporal::api::common::v1::Payloads* result,
                                         const temporal::api::failure::v1::Failure* failure);
 
+  // Starts a run, or answers as Temporal's id reuse and conflict policies say. `read_current`:
+  // read the workflow id's current run before writing (see start_workflow.cc).
   void StartRun(const storage::NamespaceRecord& ns,
                 const wsv1::StartWorkflowExecutionRequest& request,
                 std::optional<StartSignal> signal,
                 Callback<wsv1::StartWorkflowExecutionResponse> done,
-                std::optional<ParentRef> parent = std::nullopt);
+                std::optional<ParentRef> parent = std::nullopt, bool read_current = false);
   void OnConflict(const storage::NamespaceRecord& ns,
                   const wsv1::StartWorkflowExecutionRequest& request,
                   std::optional<StartSignal> signal, const storage::CurrentExecutionRecord& current,

@@ -112,7 +112,7 @@ void HistoryEngine::StartRun(const storage::NamespaceRecord& ns,
                              const wsv1::StartWorkflowExecutionRequest& request,
                              std::optional<StartSignal> signal,
                              Callback<wsv1::StartWorkflowExecutionResponse> done,
-                             std::optional<ParentRef> parent) {
+                             std::optional<ParentRef> parent, bool read_current) {
   if (request.workflow_id().empty()) return done(InvalidArgument("WorkflowId is not set on request."));
   if (request.workflow_id().size() > 1000) return done(InvalidArgument("WorkflowId is too long."));
   if (request.workflow_type().name().empty()) {
@@ -152,25 +152,32 @@ void HistoryEngine::StartRun(const storage::NamespaceRecord& ns,
   const std::string request_id =
       request.request_id().empty() ? NewUuid(options_.env) : request.request_id();
 
+  // Most starts are of a workflow id never used before, and the write checks that anyway (its
+  // current-run condition): those go without reading the current run first. Only when the write
+  // finds one (ABORTED, before it has written anything) is it read, and the id reuse and
+  // conflict policies applied to it, as Temporal's history service does. A signal-with-start
+  // reads first: it is usually for a run that is there.
   std::optional<storage::CurrentExecutionRecord> previous;
-  auto current = options_.store->GetCurrentExecution(ns.id, WorkflowId(request.workflow_id()));
-  if (current.ok()) {
-    if (current->create_request_id == request_id) {
-      // The same request again (a client retry): the run it created answers it.
-      wsv1::StartWorkflowExecutionResponse response;
-      response.set_run_id(current->run_id.value());
-      response.set_started(true);
-      return done(std::move(response));
+  if (signal || read_current) {
+    auto current = options_.store->GetCurrentExecution(ns.id, WorkflowId(request.workflow_id()));
+    if (current.ok()) {
+      if (current->create_request_id == request_id) {
+        // The same request again (a client retry): the run it created answers it.
+        wsv1::StartWorkflowExecutionResponse response;
+        response.set_run_id(current->run_id.value());
+        response.set_started(true);
+        return done(std::move(response));
+      }
+      if (current->status == enums::WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        return OnConflict(ns, request, std::move(signal), *current, std::move(done));
+      }
+      if (auto s = CheckReusePolicy(request.workflow_id_reuse_policy(), *current); !s.ok()) {
+        return done(s);
+      }
+      previous = std::move(*current);
+    } else if (current.status().code() != StatusCode::kNotFound) {
+      return done(current.status());
     }
-    if (current->status == enums::WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      return OnConflict(ns, request, std::move(signal), *current, std::move(done));
-    }
-    if (auto s = CheckReusePolicy(request.workflow_id_reuse_policy(), *current); !s.ok()) {
-      return done(s);
-    }
-    previous = std::move(*current);
-  } else if (current.status().code() != StatusCode::kNotFound) {
-    return done(current.status());
   }
 
   const std::string run_id = NewTimeOrderedUuid(options_.env);
@@ -236,8 +243,10 @@ void HistoryEngine::StartRun(const storage::NamespaceRecord& ns,
            if (!committed.ok()) {
              ReleaseDispatched(dispatched);
              if (committed.status().code() == StatusCode::kAborted) {
-               // Another start of the same workflow id won the race: answer as it would have.
-               return StartRun(ns, request, std::move(signal), std::move(done), parent);
+               // The workflow id has a current run (or another start won the race): answer as
+               // the policies say.
+               return StartRun(ns, request, std::move(signal), std::move(done), parent,
+                               /*read_current=*/true);
              }
              return done(committed.status());
            }

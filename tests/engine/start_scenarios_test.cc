@@ -70,6 +70,21 @@ TEST_P(StartScenarios, ConflictPoliciesTowardARunningWorkflow) {
   EXPECT_NE(fourth->run_id(), replaced->run_id());
 }
 
+TEST_P(StartScenarios, ARepeatedStartRequestAnswersWithTheRunItCreated) {
+  auto r = h.StartRequest("retried");
+  r.set_request_id("once");
+  auto first = h.Start(r);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  h.Step();
+  auto again = h.Start(r);  // A client retrying after it lost the answer.
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->run_id(), first->run_id());
+  EXPECT_TRUE(again->started());
+  h.Step();
+  EXPECT_EQ(h.EventTypes("retried"),
+            (Types{"WORKFLOW_EXECUTION_STARTED", "WORKFLOW_TASK_SCHEDULED"}));
+}
+
 TEST_P(StartScenarios, ReusePoliciesTowardAClosedWorkflow) {
   h.Start("done");
   auto task = h.PollWorkflowTask();
