@@ -19,8 +19,7 @@
 //   queued --take--> applied --COMMIT ok--> acknowledged OK
 //                      |          \--COMMIT fails--> every applied one reported with the error
 //                      |--fails, nothing written--> reported with its error; the batch goes on
-//                      \--fails after writing--> reported with its error; the others are applied
-//                      again
+//                      \--fails after writing--> reported with its error; the rest applied again
 //
 // Callbacks run on a second thread (the acknowledger), in commit order, so that waking callers
 // never delays the next batch; a callback must be short. With a WalSync, the acknowledger first
