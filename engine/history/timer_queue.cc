@@ -1,7 +1,6 @@
 #include "engine/history/timer_queue.h"
 
 #include <latch>
-#include <tuple>
 
 #include "storage/base/thread_priority.h"
 
@@ -20,12 +19,6 @@ constexpr int kTimerPriorityLevels = 10;
 constexpr auto kRetryAfter = std::chrono::seconds(1);
 
 }  // namespace
-
-bool TimerQueue::ByFireTime::operator()(const storage::TimerRow& a,
-                                        const storage::TimerRow& b) const {
-  return std::tie(a.fire_time, a.run_id.value(), a.kind, a.ref) <
-         std::tie(b.fire_time, b.run_id.value(), b.kind, b.ref);
-}
 
 TimerQueue::TimerQueue(storage::Store* store, Env* env, Fire fire, Recover recover, bool thread)
     : store_(store), env_(env), fire_(std::move(fire)), recover_(std::move(recover)) {
@@ -64,12 +57,7 @@ void TimerQueue::Apply(const TimerChanges& changes) {
   if (changes.stored.empty() && changes.armed.empty() && changes.disarmed.empty()) return;
   std::lock_guard lock(mu_);
   for (const auto& key : changes.disarmed) {
-    storage::TimerRow probe;
-    probe.fire_time = key.fire_time;
-    probe.run_id = key.run_id;
-    probe.kind = key.kind;
-    probe.ref = key.ref;
-    in_memory_.erase(probe);
+    if (auto it = in_memory_.find(key); it != in_memory_.end()) in_memory_.erase(it);
   }
   for (const auto& row : changes.armed) {
     in_memory_.insert(row);

@@ -22,6 +22,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <vector>
 
 #include "engine/history/timer_changes.h"
@@ -57,8 +58,14 @@ class TimerQueue {
   void Stop();
 
  private:
+  // Orders timers by fire time, then by the rest of their key; a row is found by its key alone.
   struct ByFireTime {
-    bool operator()(const storage::TimerRow& a, const storage::TimerRow& b) const;
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return std::tie(a.fire_time, a.run_id.value(), a.kind, a.ref) <
+             std::tie(b.fire_time, b.run_id.value(), b.kind, b.ref);
+    }
   };
 
   void Run();
