@@ -145,6 +145,9 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation,
              tasks.insert(tasks.end(), run.tasks.begin(), run.tasks.end());
              timers.Add(std::move(run.timers));
            }
+           // Before `done`: a caller told of the transition finds its timers armed, as it finds
+           // the rows it wrote (a timer kept in memory is in the queue only once applied).
+           timers_->Apply(timers);
            done(Status::Ok());
            // After `done`, which settles what the transition did to updates: a workflow task
            // started here carries the updates still undelivered then, as one polled later would.
@@ -156,7 +159,6 @@ void HistoryEngine::Commit(LeasePtr lease, RunMutation& mutation,
            lease.reset();  // The run's next operation may start before matching hands out tasks.
            for (auto& answer : answers) answer();
            if (!tasks.empty()) options_.matching->AddTasks(tasks);
-           timers_->Apply(timers);
            if (new_events) {
              NotifyHistoryWatchers(run_id, closed, close_event ? &*close_event : nullptr);
            }

@@ -263,10 +263,10 @@ void HistoryEngine::StartRun(const storage::NamespaceRecord& ns,
            }
            auto answers = AnswersOf(std::move(dispatched), *state, &kept);
            runs_.Insert(std::move(*state), 1, std::move(kept));
+           timers_->Apply(timers);  // Before `done`, as in Commit.
            done(std::move(response));
            for (auto& answer : answers) answer();
            options_.matching->AddTasks(tasks);
-           timers_->Apply(timers);
          });
 }
 
