@@ -100,8 +100,8 @@ Result<std::vector<TaskRow>> Store::ReadTasks(const NamespaceId& namespace_id,
 Result<std::vector<TimerRow>> Store::ReadDueTimers(TimePoint until, size_t limit) {
   return WithReader([&](auto& db) { return reads::ReadDueTimers(db, until, limit); });
 }
-Result<std::optional<TimePoint>> Store::NextTimerFireTime() {
-  return WithReader([&](auto& db) { return reads::NextTimerFireTime(db); });
+Result<std::optional<TimePoint>> Store::NextTimerFireTime(TimePoint after) {
+  return WithReader([&](auto& db) { return reads::NextTimerFireTime(db, after); });
 }
 Result<VisibilityRecord> Store::GetVisibility(const RunId& run_id) {
   return WithReader([&](auto& db) { return reads::GetVisibility(db, run_id); });

@@ -86,7 +86,8 @@ class Store {
                                          const std::string& task_queue, TaskKind kind,
                                          int64_t after_task_id, size_t limit);
   Result<std::vector<TimerRow>> ReadDueTimers(TimePoint until, size_t limit);
-  Result<std::optional<TimePoint>> NextTimerFireTime();
+  // The earliest fire time of any timer later than `after`, if there is one.
+  Result<std::optional<TimePoint>> NextTimerFireTime(TimePoint after = TimePoint::min());
   Result<VisibilityRecord> GetVisibility(const RunId& run_id);
   Result<std::vector<VisibilityRecord>> ListVisibility(const VisibilityQuery& q);
   Result<VisibilityCount> CountVisibility(const VisibilityQuery& q);

@@ -222,8 +222,10 @@ Result<std::vector<TimerRow>> ReadDueTimers(sqlite::Connection& db, TimePoint un
   return out;
 }
 
-Result<std::optional<TimePoint>> NextTimerFireTime(sqlite::Connection& db) {
-  ENDURE_ASSIGN_OR_RETURN(auto s, db.Cached("SELECT min(fire_time) FROM timers"));
+Result<std::optional<TimePoint>> NextTimerFireTime(sqlite::Connection& db, TimePoint after) {
+  ENDURE_ASSIGN_OR_RETURN(auto s,
+                          db.Cached("SELECT min(fire_time) FROM timers WHERE fire_time > ?1"));
+  s->Bind(1, ToUnixNanos(after));
   ENDURE_ASSIGN_OR_RETURN(bool row, s->Step());
   std::optional<TimePoint> out;
   if (row && !s->ColumnIsNull(0)) out = FromUnixNanos(s->ColumnInt(0));

@@ -55,8 +55,8 @@ Result<std::vector<TaskRow>> ReadTasks(sqlite::Connection& db, const NamespaceId
 
 // Timers due at or before `until`, earliest first.
 Result<std::vector<TimerRow>> ReadDueTimers(sqlite::Connection& db, TimePoint until, size_t limit);
-// The earliest fire time of any timer, if there is one.
-Result<std::optional<TimePoint>> NextTimerFireTime(sqlite::Connection& db);
+// The earliest fire time of any timer later than `after`, if there is one.
+Result<std::optional<TimePoint>> NextTimerFireTime(sqlite::Connection& db, TimePoint after);
 
 Result<VisibilityRecord> GetVisibility(sqlite::Connection& db, const RunId& run_id);
 

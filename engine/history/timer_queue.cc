@@ -1,5 +1,6 @@
 #include "engine/history/timer_queue.h"
 
+#include <algorithm>
 #include <latch>
 
 #include "storage/base/thread_priority.h"
@@ -17,6 +18,12 @@ constexpr int kTimerPriorityLevels = 10;
 
 // How long a failed read of the store waits before the next try.
 constexpr auto kRetryAfter = std::chrono::seconds(1);
+
+// How long a timer that could not fire waits before its next try: the first time, and at most
+// (the wait doubles with each failure in a row). A run that cannot be read now may be readable
+// in a moment, or only once an operator has mended its row; meanwhile it costs a try now and then.
+constexpr std::chrono::nanoseconds kFirstRetryAfter = std::chrono::milliseconds(100);
+constexpr std::chrono::nanoseconds kLastRetryAfter = std::chrono::seconds(10);
 
 }  // namespace
 
@@ -58,6 +65,7 @@ void TimerQueue::Apply(const TimerChanges& changes) {
   std::lock_guard lock(mu_);
   for (const auto& key : changes.disarmed) {
     if (auto it = in_memory_.find(key); it != in_memory_.end()) in_memory_.erase(it);
+    held_.erase(key);
   }
   for (const auto& row : changes.armed) {
     in_memory_.insert(row);
@@ -75,34 +83,82 @@ std::vector<storage::TimerRow> TimerQueue::TakeDueInMemory(TimePoint now, size_t
   return due;
 }
 
-void TimerQueue::FireDue() {
+bool TimerQueue::HeldLocked(const storage::TimerRow& row, TimePoint now) const {
+  auto it = held_.find(row);
+  return it != held_.end() && it->second.until > now;
+}
+
+void TimerQueue::Settle(const storage::TimerRow& row, bool stored, bool settled) {
+  std::lock_guard lock(mu_);
+  if (settled) {
+    held_.erase(row.key());
+    return;
+  }
+  auto [it, first] = held_.try_emplace(row.key(), Hold{{}, kFirstRetryAfter});
+  if (!first) it->second.wait = std::min(it->second.wait * 2, kLastRetryAfter);
+  it->second.until = env_->Now() + it->second.wait;
+  // Back without arming: the queue wakes for it when its hold ends (ScheduleNextLocked).
+  if (!stored) in_memory_.insert(row);
+}
+
+TimePoint TimerQueue::FireDueNow() {
   std::lock_guard firing(firing_);
   while (true) {
     const TimePoint now = env_->Now();
     auto stored = store_->ReadDueTimers(now, kBatch);
     std::vector<storage::TimerRow> in_memory = TakeDueInMemory(now, kBatch);
-    const size_t stored_count = stored.ok() ? stored->size() : 0;
-    if (stored_count == 0 && in_memory.empty()) return;
+    const size_t stored_read = stored.ok() ? stored->size() : 0;
+    const size_t memory_read = in_memory.size();
 
-    std::latch fired(static_cast<std::ptrdiff_t>(stored_count + in_memory.size()));
-    std::mutex again_mu;
-    std::vector<storage::TimerRow> again;  // In memory, and not fired: back into the queue.
-    for (size_t i = 0; i < stored_count; ++i) {
-      fire_((*stored)[i], /*stored=*/true, [&fired](bool) { fired.count_down(); });
-    }
-    for (const auto& row : in_memory) {
-      fire_(row, /*stored=*/false, [&, row](bool settled) {
-        if (!settled) {
-          std::lock_guard lock(again_mu);
-          again.push_back(row);
+    std::vector<std::pair<storage::TimerRow, bool>> due;  // With whether it is a stored row.
+    due.reserve(stored_read + memory_read);
+    {
+      std::lock_guard lock(mu_);
+      for (size_t i = 0; i < stored_read; ++i) {
+        if (!HeldLocked((*stored)[i], now)) due.emplace_back(std::move((*stored)[i]), true);
+      }
+      for (auto& row : in_memory) {
+        if (HeldLocked(row, now)) {
+          in_memory_.insert(std::move(row));
+        } else {
+          due.emplace_back(std::move(row), false);
         }
-        fired.count_down();
-      });
+      }
     }
-    fired.wait();
-    if (!again.empty()) Apply({.armed = std::move(again)});
-    if (stored_count < kBatch && in_memory.size() < kBatch) return;
+    if (!due.empty()) {
+      std::latch fired(static_cast<std::ptrdiff_t>(due.size()));
+      for (const auto& timer : due) {
+        fire_(timer.first, timer.second, [this, &fired, &timer](bool settled) {
+          Settle(timer.first, timer.second, settled);
+          fired.count_down();
+        });
+      }
+      fired.wait();
+    }
+    // A full batch may have left more due behind it, unless all it held was held.
+    if (due.empty() || (stored_read < kBatch && memory_read < kBatch)) {
+      std::lock_guard lock(mu_);
+      // A hold that has ended belongs to a timer that has fired again since, or is gone.
+      std::erase_if(held_, [now](const auto& entry) { return entry.second.until <= now; });
+      return now;
+    }
   }
+}
+
+void TimerQueue::ScheduleNextLocked(TimePoint fired_up_to, std::optional<TimePoint> stored_next) {
+  auto earlier = [this](TimePoint t) {
+    if (!next_ || t < *next_) next_ = t;
+  };
+  if (stored_next) earlier(*stored_next);
+  // The timers in memory due by `fired_up_to` are held (their holds are below), or were armed
+  // since, which set next_ as they were.
+  for (const auto& row : in_memory_) {
+    if (row.fire_time > fired_up_to) {
+      earlier(row.fire_time);
+      break;
+    }
+  }
+  for (const auto& [key, hold] : held_) earlier(hold.until);
 }
 
 void TimerQueue::RecoverInMemory() {
@@ -132,13 +188,10 @@ void TimerQueue::Run() {
     }
     next_.reset();
     lock.unlock();
-    FireDue();
-    auto next = store_->NextTimerFireTime();
+    const TimePoint fired_up_to = FireDueNow();
+    auto next = store_->NextTimerFireTime(fired_up_to);
     lock.lock();
-    if (next.ok() && *next && (!next_ || **next < *next_)) next_ = **next;
-    if (!in_memory_.empty() && (!next_ || in_memory_.begin()->fire_time < *next_)) {
-      next_ = in_memory_.begin()->fire_time;
-    }
+    ScheduleNextLocked(fired_up_to, next.ok() ? *next : std::nullopt);
     if (!next.ok() && !next_) next_ = env_->Now() + kRetryAfter;  // Try again soon.
   }
 }

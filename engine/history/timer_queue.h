@@ -13,11 +13,16 @@
 // armed when the process stopped is armed again. A timer in memory that a transition disarmed
 // meanwhile may still fire; `fire` finds it no longer armed and does nothing.
 //
+// A timer that could not fire (its run could not be read, or the transition failed) is held:
+// it is tried again only after a wait that doubles with each failure in a row, and the timers
+// due after it fire on time meanwhile.
+//
 // Thread-safety: every method may be called from any thread.
 #pragma once
 
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -51,8 +56,8 @@ class TimerQueue {
   // A transition that made `changes` has committed.
   void Apply(const TimerChanges& changes);
 
-  // Fires every timer due now and returns once they have all fired.
-  void FireDue();
+  // Fires every timer due now and not held, and returns once they have all fired.
+  void FireDue() { (void)FireDueNow(); }
 
   // Stops the thread (timers then fire only in FireDue).
   void Stop();
@@ -68,7 +73,22 @@ class TimerQueue {
     }
   };
 
+  // A timer that could not fire: not tried again before `until`.
+  struct Hold {
+    TimePoint until;
+    std::chrono::nanoseconds wait;
+  };
+
   void Run();
+  // FireDue; returns the time it fired up to: every timer due then fired, or is held.
+  TimePoint FireDueNow();
+  // A fired timer's outcome: settled, or held (and, kept in memory, back in the queue).
+  void Settle(const storage::TimerRow& row, bool stored, bool settled);
+  // Under mu_: whether the timer waits out a hold at `now`.
+  bool HeldLocked(const storage::TimerRow& row, TimePoint now) const;
+  // Under mu_: the earliest time a timer may fire after a pass that fired everything due at
+  // `fired_up_to`, given the table's earliest later fire time `stored_next`.
+  void ScheduleNextLocked(TimePoint fired_up_to, std::optional<TimePoint> stored_next);
   // Reads the timers kept in memory back from the store, until it succeeds or the queue stops.
   void RecoverInMemory();
   // Under mu_: `fire_time` may be the earliest now.
@@ -85,6 +105,7 @@ class TimerQueue {
   std::mutex firing_;  // One FireDue at a time.
   std::optional<TimePoint> next_;
   std::set<storage::TimerRow, ByFireTime> in_memory_;
+  std::map<storage::TimerKey, Hold, ByFireTime> held_;  // Few: the timers that failed to fire.
   bool stopping_ = false;
   std::unique_ptr<Thread> thread_;
 };

@@ -325,6 +325,10 @@ TEST_F(StoreTest, TimersComeBackInFireTimeOrder) {
   auto next = store_->NextTimerFireTime();
   ASSERT_TRUE(next.ok() && next->has_value());
   EXPECT_EQ(**next, TimePoint(std::chrono::seconds(1003)));
+  // Strictly later than `after`: the timer queue looks past the timers held after a failure.
+  EXPECT_EQ(store_->NextTimerFireTime(TimePoint(std::chrono::seconds(1002)))->value(),
+            TimePoint(std::chrono::seconds(1003)));
+  EXPECT_FALSE(store_->NextTimerFireTime(TimePoint(std::chrono::seconds(1003)))->has_value());
 }
 
 TEST_F(StoreTest, RunsWithTimersInMemoryComeBackInPagesAndSurviveReopen) {
