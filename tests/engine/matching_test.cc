@@ -18,10 +18,7 @@ using storage::testing::kNamespace;
 class MatchingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::StoreOptions options;
-    options.path = dir_.File("endure.db");
-    options.durability = storage::Durability::kNormal;
-    auto store = storage::Store::Open(options);
+    auto store = storage::testing::OpenTestStore(dir_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
     matching_ =

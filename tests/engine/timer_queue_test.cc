@@ -28,10 +28,7 @@ const TimePoint kToyTimerDue{std::chrono::seconds(1003)};
 class TimerQueueTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::StoreOptions options;
-    options.path = dir_.File("endure.db");
-    options.durability = storage::Durability::kNormal;
-    auto store = storage::Store::Open(options);
+    auto store = storage::testing::OpenTestStore(dir_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
   }
@@ -77,6 +74,16 @@ class TimerQueueTest : public ::testing::Test {
     ASSERT_TRUE(store_->Commit(run.Start()).ok());
   }
 
+  // A queue on a manual clock, with two timers due now that fail to fire: a row of the table
+  // ("stored") and one kept in memory ("memory").
+  std::unique_ptr<TimerQueue> QueueWithTwoFailingTimers(ManualEnv& env) {
+    StoreTimerRow("stored");
+    auto queue = Queue(&env, /*thread=*/false);
+    queue->Apply({.armed = {InMemory("memory", kToyTimerDue)}});
+    SetFailing({"stored", "memory"});
+    return queue;
+  }
+
   int Tries(const std::string& run_id) {
     std::lock_guard lock(mu_);
     return tries_[run_id];
@@ -97,10 +104,7 @@ class TimerQueueTest : public ::testing::Test {
 
 TEST_F(TimerQueueTest, ATimerThatCannotFireWaitsLongerBeforeEachTry) {
   ManualEnv env(kToyTimerDue);
-  StoreTimerRow("stored");
-  auto queue = Queue(&env, /*thread=*/false);
-  queue->Apply({.armed = {InMemory("memory", kToyTimerDue)}});
-  SetFailing({"stored", "memory"});
+  auto queue = QueueWithTwoFailingTimers(env);
 
   // Each step: how far the clock moves, then the tries each timer has had.
   const std::pair<std::chrono::milliseconds, int> steps[] = {
@@ -128,10 +132,7 @@ TEST_F(TimerQueueTest, ATimerThatCannotFireWaitsLongerBeforeEachTry) {
 
 TEST_F(TimerQueueTest, ATimerHeldAfterAFailureHoldsUpNoOther) {
   ManualEnv env(kToyTimerDue);
-  StoreTimerRow("stored");
-  auto queue = Queue(&env, /*thread=*/false);
-  queue->Apply({.armed = {InMemory("memory", kToyTimerDue)}});
-  SetFailing({"stored", "memory"});
+  auto queue = QueueWithTwoFailingTimers(env);
   queue->FireDue();
 
   queue->Apply({.armed = {InMemory("later", kToyTimerDue + 10ms)}});

@@ -22,6 +22,13 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
+Result<std::unique_ptr<Store>> OpenTestStore(const TempDir& dir) {
+  StoreOptions options;
+  options.path = dir.File("endure.db");
+  options.durability = Durability::kNormal;
+  return Store::Open(options);
+}
+
 temporal::api::history::v1::HistoryEvent MakeEvent(EventId id) {
   temporal::api::history::v1::HistoryEvent e;
   e.set_event_id(id);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ class TempDir {
 };
 
 inline const NamespaceId kNamespace("ns-0001");
+
+// A store on `dir`'s endure.db that commits without flushing (Durability::kNormal): the tests
+// that use it are about what the engine does with the store, not about crashes.
+Result<std::unique_ptr<Store>> OpenTestStore(const TempDir& dir);
 
 temporal::api::history::v1::HistoryEvent MakeEvent(EventId id);
 
