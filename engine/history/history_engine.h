@@ -436,11 +436,14 @@ class HistoryEngine {
   std::optional<CommandFailure> ApplyExternalCommand(
       RunMutation& m, const temporal::api::command::v1::Command& command, int64_t completed_id);
   static bool IsTransfer(int timer_kind);
+  // `done(settled)`: false when the transfer could not be carried out or recorded now (a read or
+  // a commit failed), and its timer must be tried again.
   void RunTransfer(LeasePtr lease, const endure::history::ArmedTimer& timer,
-                   std::function<void()> done);
+                   std::function<void(bool)> done);
   // Disarms the transfer's timer on `run_id` (if still armed) and writes its outcome there.
   void RecordTransferOutcome(const RunId& run_id, const endure::history::ArmedTimer& timer,
-                             std::function<void(RunMutation&)> write, std::function<void()> done);
+                             std::function<void(RunMutation&)> write,
+                             std::function<void(bool)> done);
   Result<HistoryEvent> EventOf(const LeasePtr& lease, int64_t event_id);
 
   // Activity steps (activity_tasks.cc).

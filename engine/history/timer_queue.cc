@@ -101,7 +101,7 @@ void TimerQueue::Settle(const storage::TimerRow& row, bool stored, bool settled)
   if (!stored) in_memory_.insert(row);
 }
 
-TimePoint TimerQueue::FireDueNow() {
+TimerQueue::Fired TimerQueue::FireDueNow() {
   std::lock_guard firing(firing_);
   while (true) {
     const TimePoint now = env_->Now();
@@ -140,25 +140,24 @@ TimePoint TimerQueue::FireDueNow() {
       std::lock_guard lock(mu_);
       // A hold that has ended belongs to a timer that has fired again since, or is gone.
       std::erase_if(held_, [now](const auto& entry) { return entry.second.until <= now; });
-      return now;
+      return {now, stored.ok()};
     }
   }
 }
 
-void TimerQueue::ScheduleNextLocked(TimePoint fired_up_to, std::optional<TimePoint> stored_next) {
-  auto earlier = [this](TimePoint t) {
-    if (!next_ || t < *next_) next_ = t;
-  };
-  if (stored_next) earlier(*stored_next);
-  // The timers in memory due by `fired_up_to` are held (their holds are below), or were armed
-  // since, which set next_ as they were.
+void TimerQueue::ScheduleNextLocked(const Fired& fired, std::optional<TimePoint> stored_next) {
+  if (stored_next) ArmedLocked(*stored_next);
+  // The timers in memory due by then are held (their holds are below), or were armed since,
+  // which set next_ as they were.
   for (const auto& row : in_memory_) {
-    if (row.fire_time > fired_up_to) {
-      earlier(row.fire_time);
+    if (row.fire_time > fired.up_to) {
+      ArmedLocked(row.fire_time);
       break;
     }
   }
-  for (const auto& [key, hold] : held_) earlier(hold.until);
+  for (const auto& [key, hold] : held_) ArmedLocked(hold.until);
+  // The rows due then that could not be read are read again soon.
+  if (!fired.table_read) ArmedLocked(env_->Now() + kRetryAfter);
 }
 
 void TimerQueue::RecoverInMemory() {
@@ -188,11 +187,11 @@ void TimerQueue::Run() {
     }
     next_.reset();
     lock.unlock();
-    const TimePoint fired_up_to = FireDueNow();
-    auto next = store_->NextTimerFireTime(fired_up_to);
+    const Fired fired = FireDueNow();
+    auto next = store_->NextTimerFireTime(fired.up_to);
     lock.lock();
-    ScheduleNextLocked(fired_up_to, next.ok() ? *next : std::nullopt);
-    if (!next.ok() && !next_) next_ = env_->Now() + kRetryAfter;  // Try again soon.
+    ScheduleNextLocked(fired, next.ok() ? *next : std::nullopt);
+    if (!next.ok()) ArmedLocked(env_->Now() + kRetryAfter);  // Try again soon.
   }
 }
 

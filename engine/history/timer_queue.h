@@ -79,16 +79,22 @@ class TimerQueue {
     std::chrono::nanoseconds wait;
   };
 
+  // What a FireDue did: every timer due at `up_to` fired or is held, unless the table could not
+  // be read.
+  struct Fired {
+    TimePoint up_to;
+    bool table_read = true;
+  };
+
   void Run();
-  // FireDue; returns the time it fired up to: every timer due then fired, or is held.
-  TimePoint FireDueNow();
+  Fired FireDueNow();
   // A fired timer's outcome: settled, or held (and, kept in memory, back in the queue).
   void Settle(const storage::TimerRow& row, bool stored, bool settled);
   // Under mu_: whether the timer waits out a hold at `now`.
   bool HeldLocked(const storage::TimerRow& row, TimePoint now) const;
-  // Under mu_: the earliest time a timer may fire after a pass that fired everything due at
-  // `fired_up_to`, given the table's earliest later fire time `stored_next`.
-  void ScheduleNextLocked(TimePoint fired_up_to, std::optional<TimePoint> stored_next);
+  // Under mu_: the earliest time a timer may fire after `fired`, given the table's earliest fire
+  // time after it, `stored_next`.
+  void ScheduleNextLocked(const Fired& fired, std::optional<TimePoint> stored_next);
   // Reads the timers kept in memory back from the store, until it succeeds or the queue stops.
   void RecoverInMemory();
   // Under mu_: `fire_time` may be the earliest now.

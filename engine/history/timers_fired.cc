@@ -64,7 +64,7 @@ void HistoryEngine::FireTimer(const storage::TimerRow& row, bool stored,
       if (!stored) return done(true);
       storage::Transition t;
       t.timers_deleted.push_back(row.key());
-      Submit(std::move(t), [done](Result<storage::Committed>) { done(true); });
+      Submit(std::move(t), [done](Result<storage::Committed> c) { done(c.ok()); });
     };
     if (!lease.ok()) {
       if (lease.status().code() == StatusCode::kNotFound) return drop();
@@ -81,7 +81,7 @@ void HistoryEngine::FireTimer(const storage::TimerRow& row, bool stored,
     }
     if (!timer) return drop();
     if (IsTransfer(timer->kind())) {
-      return RunTransfer(std::move(*lease), *timer, [done] { done(true); });
+      return RunTransfer(std::move(*lease), *timer, done);
     }
     RunMutation m(&s, options_.env->Now());
     m.DisarmTimers([&](const ArmedTimer& t) {

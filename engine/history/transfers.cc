@@ -105,40 +105,40 @@ Result<HistoryEvent> HistoryEngine::EventOf(const LeasePtr& lease, int64_t event
 
 void HistoryEngine::RecordTransferOutcome(const RunId& run_id, const ArmedTimer& timer,
                                           std::function<void(RunMutation&)> write,
-                                          std::function<void()> done) {
+                                          std::function<void(bool)> done) {
   runs_.With(run_id, [this, timer, write = std::move(write),
                       done = std::move(done)](Result<LeasePtr> lease) {
-    if (!lease.ok()) return done();
+    if (!lease.ok()) return done(false);
     MutableState& s = (*lease)->state();
     bool armed = false;
     for (const auto& t : s.pending().armed_timers()) {
       armed = armed || (t.fire_time() == timer.fire_time() && t.kind() == timer.kind() &&
                         t.ref() == timer.ref());
     }
-    if (!armed) return done();  // Recorded already.
+    if (!armed) return done(true);  // Recorded already.
     RunMutation m(&s, options_.env->Now());
     m.DisarmTimers([&](const ArmedTimer& t) {
       return t.fire_time() == timer.fire_time() && t.kind() == timer.kind() &&
              t.ref() == timer.ref();
     });
     write(m);
-    Commit(std::move(*lease), m, [done](Status) { done(); });
+    Commit(std::move(*lease), m, [done](Status committed) { done(committed.ok()); });
   });
 }
 
 void HistoryEngine::RunTransfer(LeasePtr lease, const ArmedTimer& timer,
-                                std::function<void()> done) {
+                                std::function<void(bool)> done) {
   const MutableState& s = lease->state();
   const RunId run_id(s.run_id());
   const WorkflowExecution self = ExecutionOf(s);
   auto own_ns = options_.namespaces->ById(NamespaceId(s.namespace_id()));
-  if (!own_ns.ok()) return done();
+  if (!own_ns.ok()) return done(false);
   const std::string request_id = s.run_id() + ":" + std::to_string(timer.ref());
 
   switch (timer.kind()) {
     case kStartChild: {
       auto initiated = EventOf(lease, timer.ref());
-      if (!initiated.ok()) return done();
+      if (!initiated.ok()) return done(false);
       const auto a = initiated->start_child_workflow_execution_initiated_event_attributes();
       wsv1::StartWorkflowExecutionRequest r;
       r.set_namespace_(a.namespace_());
@@ -205,7 +205,7 @@ void HistoryEngine::RunTransfer(LeasePtr lease, const ArmedTimer& timer,
     case kCancelExternal: {
       const bool cancel = timer.kind() == kCancelExternal;
       auto initiated = EventOf(lease, timer.ref());
-      if (!initiated.ok()) return done();
+      if (!initiated.ok()) return done(false);
       const HistoryEvent event = *initiated;
       const std::string target_ns =
           cancel ? event.request_cancel_external_workflow_execution_initiated_event_attributes()
@@ -297,7 +297,7 @@ void HistoryEngine::RunTransfer(LeasePtr lease, const ArmedTimer& timer,
     }
     case kReportToParent: {
       auto close = EventOf(lease, timer.ref());
-      if (!close.ok()) return done();
+      if (!close.ok()) return done(false);
       const auto& started = s.started();
       const RunId parent_run(started.parent_workflow_execution().run_id());
       const int64_t initiated = started.parent_initiated_event_id();
@@ -362,7 +362,7 @@ void HistoryEngine::RunTransfer(LeasePtr lease, const ArmedTimer& timer,
       return finish();
     }
     default:
-      return done();
+      return done(true);
   }
 }
 
