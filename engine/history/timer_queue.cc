@@ -77,8 +77,13 @@ void TimerQueue::Apply(const TimerChanges& changes) {
 std::vector<storage::TimerRow> TimerQueue::TakeDueInMemory(TimePoint now, size_t limit) {
   std::lock_guard lock(mu_);
   std::vector<storage::TimerRow> due;
-  while (!in_memory_.empty() && due.size() < limit && in_memory_.begin()->fire_time <= now) {
-    due.push_back(std::move(in_memory_.extract(in_memory_.begin()).value()));
+  for (auto it = in_memory_.begin();
+       it != in_memory_.end() && due.size() < limit && it->fire_time <= now;) {
+    if (HeldLocked(*it, now)) {
+      ++it;
+    } else {
+      due.push_back(std::move(in_memory_.extract(it++).value()));
+    }
   }
   return due;
 }
@@ -117,14 +122,8 @@ TimerQueue::Fired TimerQueue::FireDueNow() {
       for (size_t i = 0; i < stored_read; ++i) {
         if (!HeldLocked((*stored)[i], now)) due.emplace_back(std::move((*stored)[i]), true);
       }
-      for (auto& row : in_memory) {
-        if (HeldLocked(row, now)) {
-          in_memory_.insert(std::move(row));
-        } else {
-          due.emplace_back(std::move(row), false);
-        }
-      }
     }
+    for (auto& row : in_memory) due.emplace_back(std::move(row), false);
     if (!due.empty()) {
       std::latch fired(static_cast<std::ptrdiff_t>(due.size()));
       for (const auto& timer : due) {

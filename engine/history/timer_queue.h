@@ -99,7 +99,7 @@ class TimerQueue {
   void RecoverInMemory();
   // Under mu_: `fire_time` may be the earliest now.
   void ArmedLocked(TimePoint fire_time);
-  // Takes up to `limit` timers kept in memory that are due at `now`.
+  // Takes up to `limit` timers kept in memory that are due at `now` and not held.
   std::vector<storage::TimerRow> TakeDueInMemory(TimePoint now, size_t limit);
 
   storage::Store* store_;
