@@ -11,6 +11,10 @@
 //               resumption (against the instant), of the timers' firing (TimerFired's time
 //               against when each was due), and how many fired exactly once
 //   populate    --open workflows started and left open (no worker), for start-up figures
+//
+// With --address, the same worker and client drive a server over gRPC instead (the dev server,
+// say): what the server does with a worker whose own cost is small, beside what it does with
+// the TypeScript SDK's.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
@@ -34,6 +38,7 @@ constexpr char kQueue[] = "embedded-load";
 
 struct Flags {
   std::string db = "embedded_load.db";
+  std::string address;  // A server over gRPC instead of an engine in this process.
   int steps = 1;
   int count = 200;
   int clients = 16;
@@ -56,30 +61,37 @@ double Percentile(std::vector<double> v, double p) {
 double Millis(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 struct Host {
-  std::unique_ptr<runtime::Engine> engine;
+  std::unique_ptr<runtime::Engine> engine;  // Unless the host drives a server over gRPC.
+  std::shared_ptr<runtime::Service> service;
   std::unique_ptr<runtime::Worker> worker;
 
   Host(const Flags& f, bool with_worker) {
-    Host& host = *this;
-    auto opened = runtime::Engine::Open({.db_path = f.db,
-                                         .durability = f.synchronous == "normal"
-                                                           ? storage::Durability::kNormal
-                                                           : storage::Durability::kFull,
-                                         .namespaces = {}});
-    if (!opened.ok()) {
-      std::cerr << "embedded_load: --db " << f.db << ": " << opened.status().message() << "\n";
-      std::exit(1);
+    if (f.address.empty()) {
+      auto opened = runtime::Engine::Open({.db_path = f.db,
+                                           .durability = f.synchronous == "normal"
+                                                             ? storage::Durability::kNormal
+                                                             : storage::Durability::kFull,
+                                           .namespaces = {}});
+      if (!opened.ok()) {
+        std::cerr << "embedded_load: --db " << f.db << ": " << opened.status().message() << "\n";
+        std::exit(1);
+      }
+      engine = std::move(*opened);
+      service = engine->service();
+    } else {
+      service = runtime::RemoteService(f.address);
     }
-    host.engine = std::move(*opened);
     if (with_worker) {
-      host.worker = std::make_unique<runtime::Worker>(
-          host.engine->service().get(),
+      worker = std::make_unique<runtime::Worker>(
+          service.get(),
           runtime::WorkerOptions{
               .task_queue = kQueue, .workflow_pollers = f.pollers, .activity_pollers = f.pollers});
-      for (auto& [name, fn] : workflows::SampleWorkflows()) host.worker->RegisterWorkflow(name, fn);
-      for (auto& [name, fn] : workflows::SampleActivities())
-        host.worker->RegisterActivity(name, fn);
-      if (!host.worker->Start().ok()) std::exit(1);
+      for (auto& [name, fn] : workflows::SampleWorkflows()) worker->RegisterWorkflow(name, fn);
+      for (auto& [name, fn] : workflows::SampleActivities()) worker->RegisterActivity(name, fn);
+      if (auto started = worker->Start(); !started.ok()) {
+        std::cerr << "embedded_load: the worker did not start: " << started.message() << "\n";
+        std::exit(1);
+      }
     }
   }
   Host(const Host&) = delete;
@@ -88,6 +100,9 @@ struct Host {
     worker.reset();
     if (engine) engine->Shutdown();
   }
+
+  // A client over the worker's own service, so that eager starts find the worker.
+  runtime::Client client() const { return runtime::Client(service, "default"); }
 };
 
 // Starts a workflow and waits for its result; false if either failed.
@@ -101,7 +116,7 @@ bool RunOne(runtime::Client& client, const std::string& id, const char* type, co
 
 int Latency(const Flags& f) {
   Host host(f, true);
-  runtime::Client client = host.engine->client();
+  runtime::Client client = host.client();
   std::vector<double> ms;
   for (int i = 0; i < f.count + 5; ++i) {
     const auto began = Clock::now();
@@ -123,7 +138,7 @@ int Throughput(const Flags& f) {
   std::vector<std::thread> clients;
   for (int c = 0; c < f.clients; ++c) {
     clients.emplace_back([&, c] {
-      runtime::Client client = host.engine->client();
+      runtime::Client client = host.client();
       for (int i = 0; !stop; ++i) {
         const std::string id = "tput-" + std::to_string(c) + "-" + std::to_string(i);
         (RunOne(client, id, "steps", f.steps, f.eager_start) ? completed : failed).fetch_add(1);
@@ -160,7 +175,7 @@ int Timers(const Flags& f) {
   std::vector<std::thread> starters;
   for (int t = 0; t < 16; ++t) {
     starters.emplace_back([&] {
-      runtime::Client client = host.engine->client();
+      runtime::Client client = host.client();
       for (int i = next++; i < f.count; i = next++) {
         auto w = client.StartWorkflow("sleep_until", Json{{"deadline_ms", deadline_ms}},
                                       {.id = "timer-" + std::to_string(i),
@@ -179,7 +194,7 @@ int Timers(const Flags& f) {
 
   std::vector<double> fire_ms, resume_ms;
   int fired = 0, doubled = 0, lost = 0;
-  runtime::Client client = host.engine->client();
+  runtime::Client client = host.client();
   for (const auto& w : handles) {
     if (w.workflow_id.empty() || !client.GetResult(w, std::chrono::seconds(60)).ok()) {
       ++lost;
@@ -234,7 +249,7 @@ int Populate(const Flags& f) {
   std::vector<std::thread> starters;
   for (int t = 0; t < 32; ++t) {
     starters.emplace_back([&] {
-      runtime::Client client = host.engine->client();
+      runtime::Client client = host.client();
       for (int i = next++; i < f.open; i = next++) {
         auto w = client.StartWorkflow("steps", 1,
                                       {.id = "open-" + std::to_string(i), .task_queue = kQueue});
@@ -259,6 +274,9 @@ int main(int argc, char** argv) {
   auto add = [&](const char* name, const char* what, auto run) {
     auto* cmd = app.add_subcommand(name, what);
     cmd->add_option("--db", f.db, "Database file (created if absent)");
+    cmd->add_option("--address", f.address,
+                    "A server (host:port) to drive over gRPC instead of an engine in this "
+                    "process; --db and --synchronous are then the server's");
     cmd->add_option("--steps", f.steps, "Activities per workflow")->check(CLI::Range(0, 100000));
     cmd->add_option("--pollers", f.pollers, "Worker pollers of each kind")
         ->check(CLI::Range(1, 256));

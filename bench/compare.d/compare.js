@@ -285,6 +285,7 @@ async function latencyAndThroughput(env) {
         log(`latency, ${steps} step(s), ${count} sequential workflows, rep ${rep}/${reps}`);
         lat('endure-dev', steps, await cell('endure-dev', `latency ${steps}`, () => driver('temporal_load.js', ['latency', ...A, '--steps', String(steps), '--count', String(count)])));
         lat('endure-emb', steps, await cell('endure-emb', `latency ${steps}`, () => embedded(['latency', '--steps', String(steps), '--count', String(count * 2), '--db', freshDb('emb-lat')])));
+        lat('endure-cpp', steps, await cell('endure-cpp', `latency ${steps}`, () => embedded(['latency', '--address', env.endure.address, '--steps', String(steps), '--count', String(count * 2)])));
         lat('restate', steps, await cell('restate', `latency ${steps}`, () => driver('restate_load.js', ['latency', '--ingress', env.restate.ingress, '--steps', String(steps), '--count', String(count)])));
         lat('dbos', steps, await cell('dbos', `latency ${steps}`, () => dbos('latency', ['--steps', String(steps), '--count', String(count)])));
       }
@@ -296,6 +297,7 @@ async function latencyAndThroughput(env) {
           const T = ['--clients', String(clients), '--steps', String(steps), '--seconds', String(N.tputSeconds), '--warmup', String(N.tputWarmup)];
           tput('endure-dev', clients, steps, await cell('endure-dev', `throughput ${clients}x${steps}`, () => driver('temporal_load.js', ['throughput', ...A, ...T])));
           tput('endure-emb', clients, steps, await cell('endure-emb', `throughput ${clients}x${steps}`, () => embedded(['throughput', ...T, '--db', freshDb('emb-tput')])));
+          tput('endure-cpp', clients, steps, await cell('endure-cpp', `throughput ${clients}x${steps}`, () => embedded(['throughput', '--address', env.endure.address, ...T])));
           tput('restate', clients, steps, await cell('restate', `throughput ${clients}x${steps}`, () => driver('restate_load.js', ['throughput', '--ingress', env.restate.ingress, ...T])));
           tput('dbos', clients, steps, await cell('dbos', `throughput ${clients}x${steps}`, () => dbos('throughput', T)));
         }
