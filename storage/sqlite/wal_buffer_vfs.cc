@@ -32,6 +32,10 @@ constexpr size_t kMaxWrite = 124u << 10;
 // large transaction holds.
 constexpr size_t kMaxGathered = 8u << 20;
 
+// How far past a commit that grew the log the file is written with zeros (see the header).
+constexpr int64_t kWrittenAhead = 256 << 10;
+const unsigned char kZeros[kMaxWrite] = {};
+
 uint32_t BigEndian32(const unsigned char* p) {
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
 }
@@ -43,6 +47,7 @@ struct Gathered {
   int64_t log_end = 0;      // Where the log ends, written or gathered, since it last started.
   int64_t page_size = 0;    // 0: not known yet.
   int64_t commit_end = -1;  // Where the last complete commit frame gathered ends, or -1.
+  int64_t file_end = -1;    // How far the file is written, frames or zeros; -1: not known yet.
 
   int64_t end() const { return start + static_cast<int64_t>(bytes.size()); }
 };
@@ -66,15 +71,36 @@ int WriteThrough(File* f, const void* data, int n, sqlite3_int64 offset) {
   return RealOf(f)->pMethods->xWrite(RealOf(f), data, n, offset);
 }
 
+// After frames that end at `end` are written: if they grew the file, zeros follow them up to
+// kWrittenAhead further, so that the next commits overwrite blocks the file has (see the
+// header). Best effort: the frames are written whether or not the zeros are.
+void WriteAhead(File* f, int64_t end) {
+  Gathered& g = *f->wal;
+  if (g.file_end < 0 || end <= g.file_end) return;
+  const int64_t target = end + kWrittenAhead;
+  int64_t at = end;
+  while (at < target) {
+    const int n = static_cast<int>(std::min<int64_t>(kMaxWrite, target - at));
+    if (WriteThrough(f, kZeros, n, at) != SQLITE_OK) break;
+    at += n;
+  }
+  g.file_end = at;
+}
+
 // Hands what is gathered to the file system, in writes of at most kMaxWrite.
 int Flush(File* f) {
   Gathered& g = *f->wal;
+  if (g.file_end < 0 && !g.bytes.empty()) {
+    sqlite3_int64 size = 0;
+    if (RealOf(f)->pMethods->xFileSize(RealOf(f), &size) == SQLITE_OK) g.file_end = size;
+  }
   int rc = SQLITE_OK;
   for (size_t at = 0; at < g.bytes.size() && rc == SQLITE_OK; at += kMaxWrite) {
     const size_t n = std::min(kMaxWrite, g.bytes.size() - at);
     rc = WriteThrough(f, g.bytes.data() + at, static_cast<int>(n),
                       g.start + static_cast<int64_t>(at));
   }
+  if (rc == SQLITE_OK && !g.bytes.empty()) WriteAhead(f, g.end());
   // Dropped even when the write failed: the transaction they belong to fails with it, and
   // written later they could complete it in the file (a commit SQLite rolled back).
   g.start = g.end();
@@ -187,7 +213,10 @@ int Close(sqlite3_file* file) {
 }
 int Truncate(sqlite3_file* f, sqlite3_int64 size) {
   if (int rc = FlushFirst(Of(f), SQLITE_IOERR_TRUNCATE); rc != SQLITE_OK) return rc;
-  if (Gathered* g = Of(f)->wal; g != nullptr) g->log_end = std::min<int64_t>(g->log_end, size);
+  if (Gathered* g = Of(f)->wal; g != nullptr) {
+    g->log_end = std::min<int64_t>(g->log_end, size);
+    if (g->file_end > size) g->file_end = size;
+  }
   return kPassThrough.xTruncate(f, size);
 }
 int Sync(sqlite3_file* f, int flags) {

@@ -18,6 +18,18 @@
 //     the WAL index header when it publishes a commit) writes anything still gathered.
 // A crash of the process loses only frames of a transaction that had not committed, as without
 // the VFS. Other files (the database, journals) pass straight through.
+//
+// The log is also written ahead: a commit that grows the file is followed by 256 KiB of zeros.
+// Why: the flush of a commit that appends to a file must also make the file's new size and
+// blocks durable, a journal commit of the file system's own; one that overwrites blocks the
+// file has needs no such thing. On this project's machines fdatasync after an append took about
+// 0.23 ms, after an overwrite 0.11, and a one-activity workflow flushes four commits. SQLite
+// writes the log from its start again after a checkpoint and keeps the file, so only a log that
+// grows (from when the store opens until checkpoints hold it at its size) appends, and with
+// this once per 256 KiB instead of at every commit. The commit that writes the zeros flushes
+// them too: 1 MiB at a time made that one commit slow enough to show in a p99. The zeros are no
+// frame (a frame's header carries the log's salt), so SQLite, reading the log after a crash,
+// stops at them as it does at the stale frames of an earlier pass.
 #pragma once
 
 #include <cstdint>

@@ -134,6 +134,24 @@ TEST_F(WalBufferVfsTest, ALogLeftByACrashGrowsFromItsLastCommit) {
   EXPECT_EQ(RowsSeenByAnotherProcess(dir, "g.db"), 71);
 }
 
+TEST_F(WalBufferVfsTest, TheLogIsWrittenAheadOfACommitThatGrowsIt) {
+  TempDir dir;
+  auto db = OpenGathered(dir.File("h.db"));
+  const std::string wal = dir.File("h.db") + "-wal";
+  ASSERT_TRUE(Insert(*db, 0, 1, 100).ok());
+  const auto ahead = std::filesystem::file_size(wal);
+  EXPECT_GE(ahead, uintmax_t{256} << 10);
+  // Small commits after it overwrite what was written ahead: the file keeps its size.
+  for (int64_t i = 1; i <= 10; ++i) ASSERT_TRUE(Insert(*db, i, 1, 100).ok());  // A frame or two each.
+  EXPECT_EQ(std::filesystem::file_size(wal), ahead);
+  // Killed now, the log is read up to its last commit and no further.
+  EXPECT_EQ(RowsSeenByAnotherProcess(dir, "h.db"), 11);
+  // A commit past the zeros grows the file again, and is followed by more of them.
+  ASSERT_TRUE(Insert(*db, 100, 400, 4000).ok());
+  EXPECT_GE(std::filesystem::file_size(wal), ahead + (uintmax_t{256} << 10));
+  EXPECT_EQ(RowsSeenByAnotherProcess(dir, "h.db"), 411);
+}
+
 TEST_F(WalBufferVfsTest, ACommitWhoseWriteFailsNeverAppearsLater) {
   TempDir dir;
   {
