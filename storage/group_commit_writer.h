@@ -22,7 +22,11 @@
 //                      \--fails after writing--> reported with its error; the rest applied again
 //
 // Callbacks run on a second thread (the acknowledger), in commit order, so that waking callers
-// never delays the next batch; a callback must be short. With a WalSync, the acknowledger first
+// never delays the next batch; a callback must be short, and must not wait for a commit. A
+// batch of one transition committed with nothing queued behind it and nothing being told is
+// told by the writer itself, in the same way: when commits come one at a time there is no next
+// batch to overlap, and waking the acknowledger would only add a context switch to each
+// commit's latency. With a WalSync, the acknowledger (or the writer, so telling) first
 // flushes the WAL (one fdatasync for every batch committed since the last one) and only then
 // reports success: the writer commits at synchronous=NORMAL and goes on with the next batch
 // while the flush runs. Other connections may read a commit before that flush completes, as in
@@ -51,7 +55,7 @@
 namespace endure::storage {
 
 // Told of each committed group once it is durable: how many transitions it held and how long it
-// took from BEGIN to the end of the WAL flush. Runs on the acknowledger thread; must be quick.
+// took from BEGIN to the end of the WAL flush. Runs where callbacks run; must be quick.
 using CommitObserver =
     std::function<void(size_t transitions, std::chrono::steady_clock::duration latency)>;
 
@@ -113,6 +117,9 @@ class GroupCommitWriter {
   // Moves queued transitions into `batch` up to max_batch; returns how many. Holds mu_.
   size_t TakeQueued(std::vector<Pending>& batch);
   void Acknowledge();
+  // Flushes the WAL, then runs the callbacks of `ready`, and marks the acknowledger idle. Called
+  // by one thread at a time: the acknowledger, or the writer for a lone transition (CommitBatch).
+  void Tell(std::deque<Outcomes>& ready);
   void CommitBatch(std::vector<Pending>& batch);
   // Applies the transitions at `indexes` in one transaction, each in a savepoint if `isolate`;
   // fills `results`. Returns false when the transaction was abandoned and `indexes` now holds
@@ -124,7 +131,7 @@ class GroupCommitWriter {
   TransitionWriter writer_;
   const size_t max_batch_;
   const std::function<void()> before_batch_;
-  const std::unique_ptr<WalSync> wal_sync_;  // Used by the acknowledger only.
+  const std::unique_ptr<WalSync> wal_sync_;  // Used by whichever thread is telling.
   const CommitObserver on_commit_;           // Likewise.
   // True unless the acknowledger is flushing the WAL or running callbacks. While it is busy, the
   // writer's open batch takes in what arrives; once it is idle, the batch commits.

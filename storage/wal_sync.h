@@ -9,7 +9,7 @@
 //
 // The WAL file keeps its inode while the store's write connection is open (SQLite restarts it
 // in place and deletes it only when the last connection closes), so one descriptor, opened at
-// the first Sync(), serves for the store's lifetime. Used by one thread.
+// the first Sync(), serves for the store's lifetime. Used by one thread at a time.
 #pragma once
 
 #include <string>

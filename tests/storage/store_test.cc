@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "storage/schema/migrations.h"
@@ -254,6 +255,79 @@ TEST_F(StoreTest, FailedTransitionLeavesItsBatchNeighboursCommitted) {
   EXPECT_EQ(store_->writer_stats().transitions, 7u);
   EXPECT_EQ(store_->writer_stats().failed, 2u);
   EXPECT_TRUE(Consistent(stale.run_id).ok());
+}
+
+TEST_F(StoreTest, ALoneTransitionIsToldByTheWriterAndABatchByTheAcknowledger) {
+  // The hook runs on the writer thread each time it wakes to work; it can also hold it there.
+  std::mutex mu;
+  std::thread::id writer;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> holding;
+  std::atomic<bool> hold_next{false};
+  store_.reset();
+  StoreOptions options;
+  options.path = dir_.File("endure.db");
+  options.before_batch_for_testing = [&] {
+    {
+      std::lock_guard lock(mu);
+      writer = std::this_thread::get_id();
+    }
+    if (hold_next.exchange(false)) {
+      holding.set_value();
+      released.wait();
+    }
+  };
+  auto reopened = Store::Open(options);
+  ASSERT_TRUE(reopened.ok());
+  store_ = std::move(reopened).value();
+
+  // Told where? In commit order?
+  struct Told {
+    std::thread::id thread;
+    int order = 0;
+  };
+  std::atomic<int> told_so_far{0};
+  auto submit = [&](ToyRun& run) {
+    auto told = std::make_shared<std::promise<Result<Told>>>();
+    auto future = told->get_future();
+    store_->Submit(run.Start(), [&told_so_far, told](Result<Committed> r) {
+      if (!r.ok()) return told->set_value(r.status());
+      told->set_value(Told{std::this_thread::get_id(), told_so_far.fetch_add(1)});
+    });
+    return future;
+  };
+
+  ToyRun lone{WorkflowId("wf-lone"), RunId("run-lone")};
+  auto lone_told = submit(lone).get();
+  ASSERT_TRUE(lone_told.ok()) << lone_told.status().ToString();
+  {
+    std::lock_guard lock(mu);
+    EXPECT_EQ(lone_told->thread, writer) << "a lone transition waited for the acknowledger";
+  }
+
+  // Three queued behind a held writer commit as one batch: the acknowledger tells them, in
+  // order, while the writer is free for the next batch.
+  hold_next = true;
+  std::vector<ToyRun> runs;
+  for (int i = 0; i < 3; ++i) {
+    runs.push_back({WorkflowId("wf-" + std::to_string(i)), RunId("run-" + std::to_string(i))});
+  }
+  std::vector<std::future<Result<Told>>> batch_told;
+  batch_told.push_back(submit(runs[0]));
+  holding.get_future().wait();
+  batch_told.push_back(submit(runs[1]));
+  batch_told.push_back(submit(runs[2]));
+  release.set_value();
+  std::vector<Result<Told>> outcomes;
+  for (auto& f : batch_told) outcomes.push_back(f.get());
+  std::lock_guard lock(mu);
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    ASSERT_TRUE(outcomes[i].ok()) << outcomes[i].status().ToString();
+    EXPECT_NE(outcomes[i]->thread, writer);
+    EXPECT_EQ(outcomes[i]->order, lone_told->order + 1 + static_cast<int>(i));
+  }
+  for (auto& run : runs) EXPECT_TRUE(Consistent(run.run_id).ok());
 }
 
 TEST_F(StoreTest, TaskIdsIncreaseAcrossRestarts) {
