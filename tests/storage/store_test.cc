@@ -41,9 +41,42 @@ class StoreTest : public ::testing::Test {
 
   Status Consistent(const RunId& run) { return testing::CheckRunConsistent(*store_, *raw_, run); }
 
+  // Reopens the store with a writer that notes the thread it runs on (writer_thread_) each time
+  // it wakes to work, and that, once hold_next_ is set, waits there at its next wake (holding_
+  // is then set) until release_ is.
+  void ReopenHoldable() {
+    store_.reset();
+    StoreOptions options;
+    options.path = dir_.File("endure.db");
+    options.before_batch_for_testing = [this] {
+      {
+        std::lock_guard lock(writer_mu_);
+        writer_thread_ = std::this_thread::get_id();
+      }
+      if (hold_next_.exchange(false)) {
+        holding_.set_value();
+        released_.wait();
+      }
+    };
+    auto reopened = Store::Open(options);
+    ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+    store_ = std::move(reopened).value();
+  }
+  std::thread::id WriterThread() {
+    std::lock_guard lock(writer_mu_);
+    return writer_thread_;
+  }
+
   TempDir dir_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<sqlite::Connection> raw_;
+
+  std::mutex writer_mu_;
+  std::thread::id writer_thread_;
+  std::atomic<bool> hold_next_{false};
+  std::promise<void> holding_;
+  std::promise<void> release_;
+  std::shared_future<void> released_ = release_.get_future().share();
 };
 
 TEST_F(StoreTest, NewStoreIsEmptyAndVersioned) {
@@ -201,22 +234,8 @@ TEST_F(StoreTest, FailedTransitionLeavesItsBatchNeighboursCommitted) {
 
   // Hold the writer at its sync point so that every submission below queues up and they all
   // commit in one batch.
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::promise<void> holding;
-  std::atomic<bool> hold_next{true};
-  store_.reset();
-  StoreOptions options;
-  options.path = dir_.File("endure.db");
-  options.before_batch_for_testing = [&] {
-    if (hold_next.exchange(false)) {
-      holding.set_value();
-      released.wait();
-    }
-  };
-  auto reopened = Store::Open(options);
-  ASSERT_TRUE(reopened.ok());
-  store_ = std::move(reopened).value();
+  hold_next_ = true;
+  ReopenHoldable();
 
   constexpr int kRuns = 9;
   std::vector<std::future<Status>> outcomes;
@@ -234,9 +253,9 @@ TEST_F(StoreTest, FailedTransitionLeavesItsBatchNeighboursCommitted) {
     if (i == 7) t.events[1].set_event_id(99);
     store_->Submit(std::move(t),
                    [outcome](Result<Committed> r) { outcome->set_value(r.status()); });
-    if (i == 0) holding.get_future().wait();  // The writer woke for the first and now waits.
+    if (i == 0) holding_.get_future().wait();  // The writer woke for the first and now waits.
   }
-  release.set_value();
+  release_.set_value();
 
   for (int i = 0; i < kRuns; ++i) {
     Status s = outcomes[i].get();
@@ -258,31 +277,9 @@ TEST_F(StoreTest, FailedTransitionLeavesItsBatchNeighboursCommitted) {
 }
 
 TEST_F(StoreTest, ALoneTransitionIsToldByTheWriterAndABatchByTheAcknowledger) {
-  // The hook runs on the writer thread each time it wakes to work; it can also hold it there.
-  std::mutex mu;
-  std::thread::id writer;
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::promise<void> holding;
-  std::atomic<bool> hold_next{false};
-  store_.reset();
-  StoreOptions options;
-  options.path = dir_.File("endure.db");
-  options.before_batch_for_testing = [&] {
-    {
-      std::lock_guard lock(mu);
-      writer = std::this_thread::get_id();
-    }
-    if (hold_next.exchange(false)) {
-      holding.set_value();
-      released.wait();
-    }
-  };
-  auto reopened = Store::Open(options);
-  ASSERT_TRUE(reopened.ok());
-  store_ = std::move(reopened).value();
+  ReopenHoldable();
 
-  // Told where? In commit order?
+  // Each callback notes the thread it ran on and its place among the callbacks.
   struct Told {
     std::thread::id thread;
     int order = 0;
@@ -301,27 +298,24 @@ TEST_F(StoreTest, ALoneTransitionIsToldByTheWriterAndABatchByTheAcknowledger) {
   ToyRun lone{WorkflowId("wf-lone"), RunId("run-lone")};
   auto lone_told = submit(lone).get();
   ASSERT_TRUE(lone_told.ok()) << lone_told.status().ToString();
-  {
-    std::lock_guard lock(mu);
-    EXPECT_EQ(lone_told->thread, writer) << "a lone transition waited for the acknowledger";
-  }
+  EXPECT_EQ(lone_told->thread, WriterThread()) << "a lone transition waited for the acknowledger";
 
   // Three queued behind a held writer commit as one batch: the acknowledger tells them, in
   // order, while the writer is free for the next batch.
-  hold_next = true;
+  hold_next_ = true;
   std::vector<ToyRun> runs;
   for (int i = 0; i < 3; ++i) {
     runs.push_back({WorkflowId("wf-" + std::to_string(i)), RunId("run-" + std::to_string(i))});
   }
   std::vector<std::future<Result<Told>>> batch_told;
   batch_told.push_back(submit(runs[0]));
-  holding.get_future().wait();
+  holding_.get_future().wait();
   batch_told.push_back(submit(runs[1]));
   batch_told.push_back(submit(runs[2]));
-  release.set_value();
+  release_.set_value();
   std::vector<Result<Told>> outcomes;
   for (auto& f : batch_told) outcomes.push_back(f.get());
-  std::lock_guard lock(mu);
+  const std::thread::id writer = WriterThread();
   for (size_t i = 0; i < outcomes.size(); ++i) {
     ASSERT_TRUE(outcomes[i].ok()) << outcomes[i].status().ToString();
     EXPECT_NE(outcomes[i]->thread, writer);
