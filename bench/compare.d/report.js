@@ -87,8 +87,8 @@ function printTable({ results, med, N, reps, quick, notes }) {
     }
   }
   console.log('* DBOS: the clients are calls inside the app process (how DBOS is used); its state is in PostgreSQL (RSS rows).');
-  console.log('  Restate: a service of N ctx.run steps called through the ingress; Endure dev: TS SDK worker + client');
-  console.log(`  (its timer lateness includes the TS worker running ${N.timers} workflow tasks after the instant);`);
+  console.log('  Restate: a service of N ctx.run steps called through the ingress; Endure dev+TS: TS SDK worker + client'
+    + (results.has('timers.p50') ? `\n  (its timer lateness includes the TS worker running ${N.timers} workflow tasks after the instant);` : ';'));
   console.log('  Endure dev+C++: the same dev server driven over gRPC by the C++ SDK\'s worker and client (embedded_load --address).');
   for (const [engine, set] of notes) for (const n of set) console.log(`  note (${engine}): ${n}`);
 }
